@@ -1,0 +1,1 @@
+//! hostform: Terraform providers for independent hosting vendors, and a simulator of their APIs.
