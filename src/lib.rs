@@ -1,1 +1,10 @@
 //! hostform: Terraform providers for independent hosting vendors, and a simulator of their APIs.
+//!
+//! # Layout
+//! - [`tfplugin`]: the Terraform plugin protocol 5, vendor-agnostic.
+//! - [`support`]: helpers vendors share (HTTP client with retries, waiter, lenient decoding).
+//! - [`vendors`]: one module per hosting vendor.
+//! - `sim`: the simulator of the vendors' APIs.
+
+pub mod proto;
+pub mod tfplugin;
