@@ -1,0 +1,448 @@
+//! The `tfplugin5.Provider` gRPC service: decodes each request against the right schema,
+//! dispatches to the vendor's provider, resource or data source, and encodes the answer.
+//! RPCs this provider does not advertise keep tonic's `Unimplemented` default.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+
+use super::diag::Diagnostics;
+use super::provider::{Ctx, DataSource, Provider, Resource};
+use super::schema::Schema;
+use super::timeouts::timeout_for;
+use super::types::Type;
+use super::value::Value;
+use super::{json, msgpack, plan};
+use crate::proto::tfplugin5 as pb;
+
+const IMPORTED_MARKER: &[u8] = br#"{"imported":true}"#;
+
+/// The gRPC face of one vendor provider.
+pub struct ProviderService<P: Provider> {
+    provider: P,
+    provider_schema: Schema,
+    resources: HashMap<&'static str, (Arc<dyn Resource<P::Client>>, Schema)>,
+    data_sources: HashMap<&'static str, (Arc<dyn DataSource<P::Client>>, Schema)>,
+    client: RwLock<Option<Arc<P::Client>>>,
+    stop: CancellationToken,
+}
+
+impl<P: Provider> ProviderService<P> {
+    pub fn new(provider: P, stop: CancellationToken) -> ProviderService<P> {
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| {
+                let schema = r.schema();
+                (r.type_name(), (r, schema))
+            })
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| {
+                let schema = d.schema();
+                (d.type_name(), (d, schema))
+            })
+            .collect();
+        ProviderService {
+            provider_schema: provider.schema(),
+            provider,
+            resources,
+            data_sources,
+            client: RwLock::new(None),
+            stop,
+        }
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&(Arc<dyn Resource<P::Client>>, Schema), Status> {
+        self.resources
+            .get(type_name)
+            .ok_or_else(|| Status::invalid_argument(format!("unknown resource type {type_name:?}")))
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&(Arc<dyn DataSource<P::Client>>, Schema), Status> {
+        self.data_sources
+            .get(type_name)
+            .ok_or_else(|| Status::invalid_argument(format!("unknown data source type {type_name:?}")))
+    }
+
+    fn ctx(&self, timeout: Duration, diags: &mut Diagnostics) -> Option<Ctx<P::Client>> {
+        let client = self.client.read().ok().and_then(|c| c.clone());
+        if client.is_none() {
+            diags.error(
+                "Provider not configured",
+                format!(
+                    "The {} provider has no usable configuration yet (it may depend on values known only after apply).",
+                    self.provider.name()
+                ),
+            );
+        }
+        Some(Ctx { client: client?, cancel: self.stop.child_token(), timeout })
+    }
+}
+
+/// Decodes a `DynamicValue` (msgpack, else JSON, else null) as type `ty`.
+fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str, diags: &mut Diagnostics) -> Value {
+    let Some(dv) = dv else { return Value::Null };
+    let result = if !dv.msgpack.is_empty() {
+        msgpack::decode(&dv.msgpack, ty)
+    } else if !dv.json.is_empty() {
+        serde_json::from_slice(&dv.json)
+            .map_err(|e| e.to_string())
+            .and_then(|j| json::decode(&j, ty))
+    } else {
+        Ok(Value::Null)
+    };
+    result.unwrap_or_else(|e| {
+        diags.error(format!("Invalid {what} from Terraform"), e);
+        Value::Null
+    })
+}
+
+fn encode(value: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
+    match msgpack::encode(value, ty) {
+        Ok(bytes) => Some(pb::DynamicValue { msgpack: bytes, json: Vec::new() }),
+        Err(e) => {
+            diags.error("Provider produced a value it cannot encode", e);
+            None
+        }
+    }
+}
+
+/// Makes a resource's answer fit its schema: every attribute present, no unknown left,
+/// the `timeouts` block carried over from the plan or prior state.
+fn settle(mut value: Value, schema: &Schema, carry_from: &Value) -> Value {
+    if value.is_null() {
+        return value;
+    }
+    let ty = schema.block.implied_type();
+    let mut full = Value::null_object(&ty);
+    if let (Value::Object(dst), Value::Object(src)) = (&mut full, &mut value) {
+        for (k, v) in std::mem::take(src) {
+            if dst.contains_key(&k) {
+                dst.insert(k, if v.is_wholly_known() { v } else { Value::Null });
+            }
+        }
+    }
+    if schema.block.blocks.iter().any(|b| b.type_name == "timeouts") {
+        full.set("timeouts", carry_from.get("timeouts").clone());
+    }
+    full
+}
+
+fn set_defaults(value: &mut Value, schema: &Schema) {
+    for attr in &schema.block.attributes {
+        if let Some(default) = &attr.default {
+            if value.get(attr.name).is_null() {
+                value.set(attr.name, default.clone());
+            }
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
+    async fn get_metadata(
+        &self,
+        _request: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(pb::ServerCapabilities::default()),
+            resources: self
+                .resources
+                .keys()
+                .map(|t| pb::get_metadata::ResourceMetadata { type_name: t.to_string() })
+                .collect(),
+            data_sources: self
+                .data_sources
+                .keys()
+                .map(|t| pb::get_metadata::DataSourceMetadata { type_name: t.to_string() })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_schema(
+        &self,
+        _request: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        Ok(Response::new(pb::get_provider_schema::Response {
+            provider: Some(self.provider_schema.to_proto()),
+            resource_schemas: self.resources.iter().map(|(k, (_, s))| (k.to_string(), s.to_proto())).collect(),
+            data_source_schemas: self.data_sources.iter().map(|(k, (_, s))| (k.to_string(), s.to_proto())).collect(),
+            server_capabilities: Some(pb::ServerCapabilities::default()),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        Ok(Response::new(pb::get_resource_identity_schemas::Response::default()))
+    }
+
+    async fn prepare_provider_config(
+        &self,
+        request: Request<pb::prepare_provider_config::Request>,
+    ) -> Result<Response<pb::prepare_provider_config::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let ty = self.provider_schema.block.implied_type();
+        let config = decode(req.config.as_ref(), &ty, "provider configuration", &mut diags);
+        if !diags.has_errors() {
+            self.provider_schema.block.validate(&config, &Default::default(), &mut diags);
+            self.provider.validate(&config, &mut diags);
+        }
+        Ok(Response::new(pb::prepare_provider_config::Response {
+            prepared_config: req.config,
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn validate_resource_type_config(
+        &self,
+        request: Request<pb::validate_resource_type_config::Request>,
+    ) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
+        let req = request.into_inner();
+        let (resource, schema) = self.resource(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let config = decode(req.config.as_ref(), &schema.block.implied_type(), "configuration", &mut diags);
+        if !diags.has_errors() {
+            schema.block.validate(&config, &Default::default(), &mut diags);
+            resource.validate(&config, &mut diags);
+        }
+        Ok(Response::new(pb::validate_resource_type_config::Response { diagnostics: diags.to_proto() }))
+    }
+
+    async fn validate_data_source_config(
+        &self,
+        request: Request<pb::validate_data_source_config::Request>,
+    ) -> Result<Response<pb::validate_data_source_config::Response>, Status> {
+        let req = request.into_inner();
+        let (data_source, schema) = self.data_source(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let config = decode(req.config.as_ref(), &schema.block.implied_type(), "configuration", &mut diags);
+        if !diags.has_errors() {
+            schema.block.validate(&config, &Default::default(), &mut diags);
+            data_source.validate(&config, &mut diags);
+        }
+        Ok(Response::new(pb::validate_data_source_config::Response { diagnostics: diags.to_proto() }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        let (resource, schema) = self.resource(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let ty = schema.block.implied_type();
+        let raw = req.raw_state.unwrap_or_default();
+        let mut upgraded = None;
+        if raw.json.is_empty() {
+            diags.error(
+                "Unsupported state format",
+                format!("{} state was written by Terraform 0.11 or older (flatmap); it cannot be read. Re-import the resource.", req.type_name),
+            );
+        } else if req.version > schema.version {
+            diags.error(
+                "State written by a newer provider",
+                format!("{} state has schema version {}, this provider knows up to {}. Upgrade the provider.", req.type_name, req.version, schema.version),
+            );
+        } else {
+            match serde_json::from_slice::<serde_json::Value>(&raw.json) {
+                Err(e) => diags.error("Invalid state", format!("{} state is not valid JSON: {e}", req.type_name)),
+                Ok(mut state) => {
+                    if req.version < schema.version {
+                        state = resource.upgrade_state(req.version, state, &mut diags);
+                    }
+                    match json::decode(&state, &ty) {
+                        Ok(v) => upgraded = encode(&v, &ty, &mut diags),
+                        Err(e) => diags.error("Invalid state", format!("{}: {e}", req.type_name)),
+                    }
+                }
+            }
+        }
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: upgraded,
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn configure(
+        &self,
+        request: Request<pb::configure::Request>,
+    ) -> Result<Response<pb::configure::Response>, Status> {
+        let req = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let config = decode(req.config.as_ref(), &self.provider_schema.block.implied_type(), "provider configuration", &mut diags);
+        if !diags.has_errors() {
+            if let Some(client) = self.provider.configure(&config, &req.terraform_version, &mut diags).await {
+                if let Ok(mut slot) = self.client.write() {
+                    *slot = Some(Arc::new(client));
+                }
+            }
+        }
+        Ok(Response::new(pb::configure::Response { diagnostics: diags.to_proto() }))
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = request.into_inner();
+        let (resource, schema) = self.resource(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let ty = schema.block.implied_type();
+        let current = decode(req.current_state.as_ref(), &ty, "state", &mut diags);
+        let mut new_state = current.clone();
+        if !diags.has_errors() && !current.is_null() {
+            let timeout = timeout_for(&current, "read", resource.default_timeouts().read);
+            if let Some(ctx) = self.ctx(timeout, &mut diags) {
+                log::debug!("read {} {}", req.type_name, current.get("id").as_str().unwrap_or("?"));
+                let read = resource.read(&ctx, &current, &mut diags).await;
+                new_state = if diags.has_errors() && read.is_null() { current.clone() } else { settle(read, schema, &current) };
+            }
+        }
+        Ok(Response::new(pb::read_resource::Response {
+            new_state: encode(&new_state, &ty, &mut diags),
+            private: req.private,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        let (resource, schema) = self.resource(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let ty = schema.block.implied_type();
+        let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
+        let proposed = decode(req.proposed_new_state.as_ref(), &ty, "proposed state", &mut diags);
+        let config = decode(req.config.as_ref(), &ty, "configuration", &mut diags);
+        if diags.has_errors() {
+            return Ok(Response::new(pb::plan_resource_change::Response { diagnostics: diags.to_proto(), ..Default::default() }));
+        }
+        let imported = req.prior_private == IMPORTED_MARKER;
+        let mut p = plan::plan(&schema.block, &prior, &proposed, &config, imported);
+        if !p.planned.is_null() {
+            resource.modify_plan(&mut p, &mut diags);
+        }
+        Ok(Response::new(pb::plan_resource_change::Response {
+            planned_state: encode(&p.planned, &ty, &mut diags),
+            requires_replace: p.requires_replace.iter().map(|path| path.to_proto()).collect(),
+            planned_private: req.prior_private,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        let (resource, schema) = self.resource(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let ty = schema.block.implied_type();
+        let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
+        let planned = decode(req.planned_state.as_ref(), &ty, "planned state", &mut diags);
+        let defaults = resource.default_timeouts();
+        let mut new_state = if planned.is_null() { prior.clone() } else { planned.clone() };
+        if !diags.has_errors() {
+            let (operation, default) = match (prior.is_null(), planned.is_null()) {
+                (true, _) => ("create", defaults.create),
+                (false, true) => ("delete", defaults.delete),
+                (false, false) => ("update", defaults.update),
+            };
+            let timeout = timeout_for(if planned.is_null() { &prior } else { &planned }, operation, default);
+            if let Some(ctx) = self.ctx(timeout, &mut diags) {
+                log::info!("{operation} {}", req.type_name);
+                new_state = match operation {
+                    "create" => settle(resource.create(&ctx, &planned, &mut diags).await, schema, &planned),
+                    "update" => {
+                        let updated = resource.update(&ctx, &prior, &planned, &mut diags).await;
+                        settle(if updated.is_null() { prior.clone() } else { updated }, schema, &planned)
+                    }
+                    _ => {
+                        resource.delete(&ctx, &prior, &mut diags).await;
+                        if diags.has_errors() { prior.clone() } else { Value::Null }
+                    }
+                };
+            }
+        }
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state: encode(&new_state, &ty, &mut diags),
+            private: Vec::new(),
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        let (resource, schema) = self.resource(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let ty = schema.block.implied_type();
+        let mut state = resource.import_state(&req.id, &mut diags);
+        let mut imported = Vec::new();
+        if !diags.has_errors() {
+            set_defaults(&mut state, schema);
+            imported.push(pb::import_resource_state::ImportedResource {
+                type_name: req.type_name.clone(),
+                state: encode(&state, &ty, &mut diags),
+                private: IMPORTED_MARKER.to_vec(),
+                ..Default::default()
+            });
+        }
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources: imported,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = request.into_inner();
+        let (data_source, schema) = self.data_source(&req.type_name)?;
+        let mut diags = Diagnostics::default();
+        let ty = schema.block.implied_type();
+        let config = decode(req.config.as_ref(), &ty, "configuration", &mut diags);
+        let mut state = Value::Null;
+        if !diags.has_errors() {
+            let timeout = timeout_for(&config, "read", Duration::from_secs(5 * 60));
+            if let Some(ctx) = self.ctx(timeout, &mut diags) {
+                state = settle(data_source.read(&ctx, &config, &mut diags).await, schema, &config);
+            }
+        }
+        if state.is_null() && !diags.has_errors() {
+            diags.error("Data source returned nothing", format!("{} produced no result.", req.type_name));
+        }
+        let encoded = if state.is_null() { None } else { encode(&state, &ty, &mut diags) };
+        Ok(Response::new(pb::read_data_source::Response {
+            state: encoded,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn stop(&self, _request: Request<pb::stop::Request>) -> Result<Response<pb::stop::Response>, Status> {
+        log::info!("stop requested: cancelling in-flight waits");
+        self.stop.cancel();
+        Ok(Response::new(pb::stop::Response::default()))
+    }
+}
