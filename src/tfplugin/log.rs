@@ -45,7 +45,8 @@ struct HclogLogger {
 
 impl log::Log for HclogLogger {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        metadata.level() <= self.level
+        let ours = metadata.target().starts_with("hostform");
+        metadata.level() <= self.level && (ours || metadata.level() <= log::Level::Warn)
     }
 
     fn log(&self, record: &log::Record) {

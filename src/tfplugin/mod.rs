@@ -9,7 +9,10 @@ pub mod msgpack;
 pub mod plan;
 pub mod provider;
 pub mod schema;
+pub mod serve;
+pub mod side_services;
 pub mod timeouts;
+pub mod tls;
 pub mod types;
 pub mod value;
 
