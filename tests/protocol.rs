@@ -290,3 +290,30 @@ fn plaintext_when_no_client_certificate_is_announced() {
         client.get_schema(pb::get_provider_schema::Request {}).await.unwrap();
     });
 }
+
+#[test]
+fn debug_mode_prints_a_reattach_value() {
+    let mut child = Command::new(provider_binary())
+        .arg("--debug")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut reattach = None;
+    for _ in 0..10 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if let Some(rest) = line.trim().strip_prefix("export TF_REATTACH_PROVIDERS=") {
+            reattach = Some(rest.trim_matches('\'').to_string());
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let value: serde_json::Value = serde_json::from_str(&reattach.expect("no TF_REATTACH_PROVIDERS line")).unwrap();
+    let entry = &value["registry.terraform.io/hostform/hosthatch"];
+    assert_eq!(entry["ProtocolVersion"], 5);
+    assert_eq!(entry["Addr"]["Network"], "unix");
+}
