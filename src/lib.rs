@@ -1,1 +1,2 @@
 //! hostform: Terraform providers for independent hosting vendors, and a simulator of their APIs.
+pub mod sim;
