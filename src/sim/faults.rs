@@ -68,6 +68,9 @@ impl FaultSpec {
         if !known_vendors.contains(&self.vendor.as_str()) {
             return Err(format!("unknown vendor {:?}", self.vendor));
         }
+        if self.count == 0 {
+            return Err("\"count\" must be at least 1".to_owned());
+        }
         let default_status = match self.kind {
             FaultKind::Status => None,
             FaultKind::StatusAfter => Some(500),

@@ -50,6 +50,7 @@ pub fn app(state: SimState) -> Router {
     Router::new()
         .nest(hosthatch::SPEC.prefix, hosthatch_api)
         .nest("/_sim", admin::router(state.clone()))
+        .fallback(no_such_vendor)
         .layer(middleware::from_fn_with_state(state, log_request))
 }
 
@@ -62,6 +63,14 @@ pub async fn run(
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+async fn no_such_vendor() -> (StatusCode, axum::Json<serde_json::Value>) {
+    let known: Vec<_> = VENDORS.iter().map(|vendor| vendor.prefix).collect();
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(serde_json::json!({ "error": "no such vendor", "vendors": known })),
+    )
 }
 
 /// Writes `METHOD /path STATUS` to stderr when enabled; never headers, bodies or queries.

@@ -1,5 +1,21 @@
 //! Simulated HostHatch API (`/hosthatch/api/v1`): products, deploy, servers with power,
 //! upgrade and cancel, and SSH keys, behind bearer-token auth.
+//!
+//! Where the vendor document is silent or contradicts itself, the simulator decides:
+//! - A missing or non-Bearer `Authorization` is 401 `Unauthenticated.`; a wrong token is 403.
+//! - A body that is not JSON (or not a JSON object) is 400 with the error envelope; an empty
+//!   body counts as `{}` and so yields 422 "field is required" messages.
+//! - Unknown path ids, including non-numeric ones, are 404 `Server not found`/`Key not found`.
+//! - `GET /products?prices`: `ipv6` values are an object keyed `"true"`/`"false"` and
+//!   `additional-ipv4` values an array, exactly as in the document's example.
+//! - `invoice_url`/`server_url` are URL strings (the document types them int).
+//! - Cancel answers to both PUT and POST. An immediate cancel sets `state: Cancelled` at once
+//!   and the server disappears later; a non-immediate one only records the request.
+//! - Boot, shutdown and reboot need `state: Active` (422 `Server is not active`); upgrade
+//!   needs a product from `available_upgrades` and a server that is not cancelled.
+//! - Unknown feature names in `features` are rejected (422), `additional-ipv4` accepts a
+//!   number or a numeric string, `ssh_keys` entries must be ids of existing keys.
+//! - Deleting a key that servers were deployed with is allowed.
 
 pub mod admin;
 pub mod catalogue;

@@ -58,9 +58,14 @@ async fn drop_fault_breaks_the_connection_after_processing() {
     )
     .await;
     let dropped = sim
-        .try_call(Method::POST, "/deploy", Some(deploy_body("a")))
+        .client
+        .post(format!("{}{}/deploy", sim.base, super::API))
+        .bearer_auth(super::TOKEN)
+        .json(&deploy_body("a"))
+        .send()
         .await;
-    assert!(dropped.is_err(), "expected a transport error");
+    let error = dropped.expect_err("expected a transport error before any response");
+    assert!(error.status().is_none());
     assert_eq!(server_count(&sim).await, 1);
 }
 
@@ -130,6 +135,8 @@ async fn bad_fault_specs_are_refused() {
         json!({"vendor": "hosthatch", "kind": "status"}),
         json!({"vendor": "hosthatch", "kind": "explode"}),
         json!({"vendor": "hosthatch", "kind": "latency"}),
+        json!({"vendor": "hosthatch", "kind": "drop", "count": 0}),
+        json!({"vendor": "hosthatch", "kind": "drop", "colour": "red"}),
     ] {
         let answer = sim.admin(Method::POST, "/faults", Some(fault)).await;
         assert_eq!(answer.status, 400);
@@ -201,4 +208,18 @@ async fn empty_reset_and_out_of_band_changes() {
         json!({"total": 0})
     );
     assert_eq!(sim.deploy("fresh").await, 112233);
+}
+
+#[tokio::test]
+async fn unknown_prefixes_and_admin_routes_are_404() {
+    let sim = TestSim::start().await;
+    let vendor = sim
+        .client
+        .get(format!("{}/nobody/api", sim.base))
+        .send()
+        .await;
+    assert_eq!(vendor.expect("send").status().as_u16(), 404);
+    assert_eq!(sim.admin(Method::GET, "/nothing", None).await.status, 404);
+    let listed = sim.admin(Method::GET, "/faults", None).await;
+    assert_eq!(listed.body, json!({"faults": []}));
 }
