@@ -27,7 +27,8 @@ pub enum FaultKind {
     DropBefore,
     /// Wait `ms` milliseconds, then process and answer normally.
     Latency,
-    /// Fail a random `share` of matching requests with `status`, like `Status`.
+    /// Fail a random `share` (default 0.5) of matching requests with `status` (default 429),
+    /// like `Status`; every matching request uses up one `count`, failed or not.
     Rate,
 }
 

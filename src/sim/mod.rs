@@ -1,6 +1,11 @@
 //! The vendor API simulator: one axum app serving every vendor under its own path prefix
 //! (`/hosthatch/api/v1`, ...) plus the `/_sim/*` admin API that tests use to reset state,
 //! arm faults, skip time and change objects out of band.
+//!
+//! Adding a vendor: a `sim/<vendor>/` module with its router, its own wire structs and error
+//! envelope and a `pub static SPEC: VendorSpec`; one line in [`VENDORS`], one `nest` in
+//! [`app`], a store section in [`store::SimInner`] (cleared in `reset`), and its dump and
+//! leftovers in `admin.rs`. Faults, stats and request logging then apply unchanged.
 
 pub mod admin;
 pub mod clock;
