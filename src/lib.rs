@@ -4,7 +4,8 @@
 //! - [`tfplugin`]: the Terraform plugin protocol 5, vendor-agnostic.
 //! - [`support`]: helpers vendors share (HTTP client with retries, waiter, lenient decoding).
 //! - [`vendors`]: one module per hosting vendor.
-//! - `sim`: the simulator of the vendors' APIs.
+//! - [`sim`]: the simulator of the vendors' APIs.
 
 pub mod proto;
+pub mod sim;
 pub mod tfplugin;

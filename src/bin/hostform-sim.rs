@@ -1,1 +1,85 @@
-fn main(){}
+//! `hostform-sim`: runs the vendor API simulator on a local address until SIGINT/SIGTERM.
+//!
+//! Prints exactly one line to stdout once bound (`hostform-sim listening on http://ADDR`),
+//! then logs one line per request (method, path, status) to stderr.
+
+use std::io::Write;
+
+use anyhow::Context;
+use clap::Parser;
+use hostform::sim::{self, SimConfig, SimInner};
+
+/// Simulator of the hosting vendor APIs that the hostform Terraform providers talk to.
+///
+/// Vendors are served under their own prefixes, e.g. http://ADDR/hosthatch/api/v1, and the
+/// admin API (reset, faults, time, out-of-band changes) under http://ADDR/_sim/.
+#[derive(Debug, Parser)]
+#[command(name = "hostform-sim", version)]
+struct Flags {
+    /// Address to listen on; use 127.0.0.1:0 to pick a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
+    listen: String,
+
+    /// Virtual seconds per real second: provisioning that takes 60 virtual seconds
+    /// finishes in 6 real seconds at the default of 10.
+    #[arg(long, value_name = "F", default_value_t = 10.0)]
+    time_scale: f64,
+
+    /// The bearer token the simulated vendors accept.
+    #[arg(
+        long,
+        value_name = "T",
+        env = "HOSTFORM_SIM_TOKEN",
+        default_value = "hostform-sim-token",
+        hide_env_values = true
+    )]
+    token: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let flags = Flags::parse();
+    if !(flags.time_scale.is_finite() && flags.time_scale > 0.0) {
+        anyhow::bail!("--time-scale must be a positive number");
+    }
+    let listener = tokio::net::TcpListener::bind(&flags.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", flags.listen))?;
+    let address = listener.local_addr().context("no local address")?;
+    let state = SimInner::new_state(SimConfig {
+        time_scale: flags.time_scale,
+        token: flags.token,
+        log_requests: true,
+    });
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "hostform-sim listening on http://{address}")?;
+    stdout.flush()?;
+    drop(stdout);
+    sim::run(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    eprintln!("hostform-sim: shutting down");
+}

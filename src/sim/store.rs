@@ -1,0 +1,72 @@
+//! Shared simulator state: the clock, the accepted token, faults, request counters and one
+//! store section per vendor, each behind its own mutex.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::sim::clock::Clock;
+use crate::sim::faults::FaultTable;
+use crate::sim::hosthatch::model::HostHatchStore;
+use crate::sim::stats::RequestStats;
+
+/// Settings the simulator starts with.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Virtual seconds per real second.
+    pub time_scale: f64,
+    /// The bearer token (or API key) every vendor accepts.
+    pub token: String,
+    /// Whether to write one line per request to stderr.
+    pub log_requests: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            time_scale: 10.0,
+            token: "hostform-sim-token".to_owned(),
+            log_requests: false,
+        }
+    }
+}
+
+/// Cheap-to-clone handle on everything the simulator knows.
+pub type SimState = Arc<SimInner>;
+
+/// The simulator's state; reach it through [`SimState`].
+#[derive(Debug)]
+pub struct SimInner {
+    pub clock: Clock,
+    pub token: String,
+    pub log_requests: bool,
+    pub faults: Mutex<FaultTable>,
+    pub stats: Mutex<RequestStats>,
+    pub hosthatch: Mutex<HostHatchStore>,
+}
+
+impl SimInner {
+    /// Fresh state for `config`, wrapped for sharing.
+    pub fn new_state(config: SimConfig) -> SimState {
+        Arc::new(SimInner {
+            clock: Clock::new(config.time_scale),
+            token: config.token,
+            log_requests: config.log_requests,
+            faults: Mutex::new(FaultTable::default()),
+            stats: Mutex::new(RequestStats::default()),
+            hosthatch: Mutex::new(HostHatchStore::default()),
+        })
+    }
+
+    /// Forgets all objects, faults, counters, quirks and armed outcomes of every vendor.
+    pub fn reset(&self) {
+        *lock(&self.faults) = FaultTable::default();
+        *lock(&self.stats) = RequestStats::default();
+        *lock(&self.hosthatch) = HostHatchStore::default();
+    }
+}
+
+/// Locks a mutex, carrying on with the data if another thread panicked while holding it.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
