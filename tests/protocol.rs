@@ -32,7 +32,11 @@ fn client_identity() -> ClientIdentity {
     let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let cert = params.self_signed(&key).unwrap();
-    ClientIdentity { cert_pem: cert.pem(), cert_der: cert.der().clone(), key_der: key.serialize_der() }
+    ClientIdentity {
+        cert_pem: cert.pem(),
+        cert_der: cert.der().clone(),
+        key_der: key.serialize_der(),
+    }
 }
 
 struct Started {
@@ -61,17 +65,28 @@ fn start(client_cert_pem: Option<&str>) -> Started {
     }
     let mut child = cmd.spawn().unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let fields: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake line {line:?}");
     assert_eq!(&fields[..3], &["1", "5", "unix"]);
     assert_eq!(fields[4], "grpc");
-    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
-    Started { child, socket: PathBuf::from(fields[3]), server_cert }
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(fields[5])
+        .unwrap();
+    Started {
+        child,
+        socket: PathBuf::from(fields[3]),
+        server_cert,
+    }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Trusts exactly the server certificate printed in the handshake line.
@@ -111,7 +126,10 @@ impl rustls::client::danger::ServerCertVerifier for PinnedServer {
     }
 }
 
-async fn channel(started: &Started, identity: Option<&ClientIdentity>) -> Result<tonic::transport::Channel, String> {
+async fn channel(
+    started: &Started,
+    identity: Option<&ClientIdentity>,
+) -> Result<tonic::transport::Channel, String> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -139,7 +157,9 @@ async fn channel(started: &Started, identity: Option<&ClientIdentity>) -> Result
             let socket = socket.clone();
             async move {
                 let stream = tokio::net::UnixStream::connect(&socket).await?;
-                let tls = connector.connect(ServerName::try_from("localhost").unwrap(), stream).await?;
+                let tls = connector
+                    .connect(ServerName::try_from("localhost").unwrap(), stream)
+                    .await?;
                 Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tls))
             }
         }))
@@ -160,7 +180,10 @@ fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<std::process::Exi
 
 #[test]
 fn run_by_hand_it_explains_itself_and_exits_1() {
-    let out = Command::new(provider_binary()).env_remove("TF_PLUGIN_MAGIC_COOKIE").output().unwrap();
+    let out = Command::new(provider_binary())
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("plugin"), "{stderr}");
@@ -184,7 +207,10 @@ fn handshake_socket_is_private_and_cert_is_for_localhost() {
     let dir = started.socket.parent().unwrap();
     let mode = std::fs::metadata(dir).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o700, "socket directory mode {mode:o}");
-    assert!(started.server_cert.windows(b"localhost".len()).any(|w| w == b"localhost"));
+    assert!(started
+        .server_cert
+        .windows(b"localhost".len())
+        .any(|w| w == b"localhost"));
 }
 
 #[test]
@@ -194,20 +220,38 @@ fn mutual_tls_client_gets_the_schema_and_unadvertised_rpcs_are_unimplemented() {
     runtime().block_on(async {
         let ch = channel(&started, Some(&id)).await.unwrap();
         let mut client = pb::provider_client::ProviderClient::new(ch);
-        let schema = client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+        let schema = client
+            .get_schema(pb::get_provider_schema::Request {})
+            .await
+            .unwrap()
+            .into_inner();
         assert!(schema.provider.is_some());
         assert!(schema.resource_schemas.contains_key("hosthatch_server"));
         assert!(schema.resource_schemas.contains_key("hosthatch_ssh_key"));
-        for s in schema.resource_schemas.values().chain(schema.data_source_schemas.values()) {
+        for s in schema
+            .resource_schemas
+            .values()
+            .chain(schema.data_source_schemas.values())
+        {
             assert!(s.block.is_some());
         }
-        let meta = client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
-        assert!(meta.resources.iter().any(|r| r.type_name == "hosthatch_server"));
+        let meta = client
+            .get_metadata(pb::get_metadata::Request {})
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(meta
+            .resources
+            .iter()
+            .any(|r| r.type_name == "hosthatch_server"));
         client
             .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
             .await
             .unwrap();
-        let err = client.get_functions(pb::get_functions::Request {}).await.unwrap_err();
+        let err = client
+            .get_functions(pb::get_functions::Request {})
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), tonic::Code::Unimplemented);
     });
 }
@@ -225,7 +269,10 @@ fn a_connection_without_the_client_certificate_is_refused() {
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         };
-        assert!(result.is_err(), "a client without a certificate got through");
+        assert!(
+            result.is_err(),
+            "a client without a certificate got through"
+        );
     });
 }
 
@@ -243,7 +290,10 @@ fn a_connection_with_another_certificate_is_refused() {
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         };
-        assert!(result.is_err(), "a client with a different certificate got through");
+        assert!(
+            result.is_err(),
+            "a client with a different certificate got through"
+        );
     });
 }
 
@@ -257,7 +307,8 @@ fn shutdown_ends_the_process_promptly_and_removes_the_socket() {
         let mut controller = gp::grpc_controller_client::GrpcControllerClient::new(ch);
         controller.shutdown(gp::Empty {}).await.unwrap();
     });
-    let status = wait_for_exit(&mut started.child, Duration::from_secs(2)).expect("still running 2 s after Shutdown");
+    let status = wait_for_exit(&mut started.child, Duration::from_secs(2))
+        .expect("still running 2 s after Shutdown");
     assert!(status.success());
     assert!(!Path::new(&dir).exists(), "socket directory left behind");
 }
@@ -268,7 +319,10 @@ fn interrupt_is_ignored() {
     let mut started = start(Some(&id.cert_pem));
     let pid = started.child.id().to_string();
     Command::new("kill").args(["-INT", &pid]).status().unwrap();
-    assert!(wait_for_exit(&mut started.child, Duration::from_millis(300)).is_none(), "SIGINT ended the provider");
+    assert!(
+        wait_for_exit(&mut started.child, Duration::from_millis(300)).is_none(),
+        "SIGINT ended the provider"
+    );
 }
 
 #[test]
@@ -281,13 +335,18 @@ fn plaintext_when_no_client_certificate_is_announced() {
             .connect_with_connector(tower::service_fn(move |_| {
                 let socket = socket.clone();
                 async move {
-                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tokio::net::UnixStream::connect(socket).await?))
+                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                        tokio::net::UnixStream::connect(socket).await?,
+                    ))
                 }
             }))
             .await
             .unwrap();
         let mut client = pb::provider_client::ProviderClient::new(ch);
-        client.get_schema(pb::get_provider_schema::Request {}).await.unwrap();
+        client
+            .get_schema(pb::get_provider_schema::Request {})
+            .await
+            .unwrap();
     });
 }
 
@@ -312,7 +371,8 @@ fn debug_mode_prints_a_reattach_value() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let value: serde_json::Value = serde_json::from_str(&reattach.expect("no TF_REATTACH_PROVIDERS line")).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&reattach.expect("no TF_REATTACH_PROVIDERS line")).unwrap();
     let entry = &value["registry.terraform.io/hostform/hosthatch"];
     assert_eq!(entry["ProtocolVersion"], 5);
     assert_eq!(entry["Addr"]["Network"], "unix");

@@ -108,16 +108,37 @@ impl Diagnostics {
         self.push(Severity::Warning, summary.into(), detail.into(), None);
     }
 
-    pub fn attr_error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
+    pub fn attr_error(
+        &mut self,
+        path: AttrPath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
         self.push(Severity::Error, summary.into(), detail.into(), Some(path));
     }
 
-    pub fn attr_warning(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
+    pub fn attr_warning(
+        &mut self,
+        path: AttrPath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
         self.push(Severity::Warning, summary.into(), detail.into(), Some(path));
     }
 
-    fn push(&mut self, severity: Severity, summary: String, detail: String, path: Option<AttrPath>) {
-        self.0.push(Diagnostic { severity, summary, detail, path });
+    fn push(
+        &mut self,
+        severity: Severity,
+        summary: String,
+        detail: String,
+        path: Option<AttrPath>,
+    ) {
+        self.0.push(Diagnostic {
+            severity,
+            summary,
+            detail,
+            path,
+        });
     }
 
     pub fn has_errors(&self) -> bool {
@@ -141,7 +162,10 @@ mod tests {
     fn paths_render_and_encode() {
         let p = AttrPath::attr("timeouts").then("create");
         assert_eq!(p.to_string(), "timeouts.create");
-        assert_eq!(AttrPath::attr("rdns").key("10.0.0.1").to_string(), "rdns[\"10.0.0.1\"]");
+        assert_eq!(
+            AttrPath::attr("rdns").key("10.0.0.1").to_string(),
+            "rdns[\"10.0.0.1\"]"
+        );
         assert_eq!(p.to_proto().steps.len(), 2);
     }
 

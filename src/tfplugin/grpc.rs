@@ -64,10 +64,13 @@ impl<P: Provider> ProviderService<P> {
             .ok_or_else(|| Status::invalid_argument(format!("unknown resource type {type_name:?}")))
     }
 
-    fn data_source(&self, type_name: &str) -> Result<&(Arc<dyn DataSource<P::Client>>, Schema), Status> {
-        self.data_sources
-            .get(type_name)
-            .ok_or_else(|| Status::invalid_argument(format!("unknown data source type {type_name:?}")))
+    fn data_source(
+        &self,
+        type_name: &str,
+    ) -> Result<&(Arc<dyn DataSource<P::Client>>, Schema), Status> {
+        self.data_sources.get(type_name).ok_or_else(|| {
+            Status::invalid_argument(format!("unknown data source type {type_name:?}"))
+        })
     }
 
     fn ctx(&self, timeout: Duration, diags: &mut Diagnostics) -> Option<Ctx<P::Client>> {
@@ -81,7 +84,11 @@ impl<P: Provider> ProviderService<P> {
                 ),
             );
         }
-        Some(Ctx { client: client?, cancel: self.stop.child_token(), timeout })
+        Some(Ctx {
+            client: client?,
+            cancel: self.stop.child_token(),
+            timeout,
+        })
     }
 }
 
@@ -105,7 +112,10 @@ fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str, diags: &mut Diag
 
 fn encode(value: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
     match msgpack::encode(value, ty) {
-        Ok(bytes) => Some(pb::DynamicValue { msgpack: bytes, json: Vec::new() }),
+        Ok(bytes) => Some(pb::DynamicValue {
+            msgpack: bytes,
+            json: Vec::new(),
+        }),
         Err(e) => {
             diags.error("Provider produced a value it cannot encode", e);
             None
@@ -128,7 +138,12 @@ fn settle(mut value: Value, schema: &Schema, carry_from: &Value) -> Value {
             }
         }
     }
-    if schema.block.blocks.iter().any(|b| b.type_name == "timeouts") {
+    if schema
+        .block
+        .blocks
+        .iter()
+        .any(|b| b.type_name == "timeouts")
+    {
         full.set("timeouts", carry_from.get("timeouts").clone());
     }
     full
@@ -155,12 +170,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             resources: self
                 .resources
                 .keys()
-                .map(|t| pb::get_metadata::ResourceMetadata { type_name: t.to_string() })
+                .map(|t| pb::get_metadata::ResourceMetadata {
+                    type_name: t.to_string(),
+                })
                 .collect(),
             data_sources: self
                 .data_sources
                 .keys()
-                .map(|t| pb::get_metadata::DataSourceMetadata { type_name: t.to_string() })
+                .map(|t| pb::get_metadata::DataSourceMetadata {
+                    type_name: t.to_string(),
+                })
                 .collect(),
             ..Default::default()
         }))
@@ -172,8 +191,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(self.provider_schema.to_proto()),
-            resource_schemas: self.resources.iter().map(|(k, (_, s))| (k.to_string(), s.to_proto())).collect(),
-            data_source_schemas: self.data_sources.iter().map(|(k, (_, s))| (k.to_string(), s.to_proto())).collect(),
+            resource_schemas: self
+                .resources
+                .iter()
+                .map(|(k, (_, s))| (k.to_string(), s.to_proto()))
+                .collect(),
+            data_source_schemas: self
+                .data_sources
+                .iter()
+                .map(|(k, (_, s))| (k.to_string(), s.to_proto()))
+                .collect(),
             server_capabilities: Some(pb::ServerCapabilities::default()),
             ..Default::default()
         }))
@@ -183,7 +210,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(pb::get_resource_identity_schemas::Response::default()))
+        Ok(Response::new(
+            pb::get_resource_identity_schemas::Response::default(),
+        ))
     }
 
     async fn prepare_provider_config(
@@ -193,9 +222,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = request.into_inner();
         let mut diags = Diagnostics::default();
         let ty = self.provider_schema.block.implied_type();
-        let config = decode(req.config.as_ref(), &ty, "provider configuration", &mut diags);
+        let config = decode(
+            req.config.as_ref(),
+            &ty,
+            "provider configuration",
+            &mut diags,
+        );
         if !diags.has_errors() {
-            self.provider_schema.block.validate(&config, &Default::default(), &mut diags);
+            self.provider_schema
+                .block
+                .validate(&config, &Default::default(), &mut diags);
             self.provider.validate(&config, &mut diags);
         }
         Ok(Response::new(pb::prepare_provider_config::Response {
@@ -211,12 +247,21 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = request.into_inner();
         let (resource, schema) = self.resource(&req.type_name)?;
         let mut diags = Diagnostics::default();
-        let config = decode(req.config.as_ref(), &schema.block.implied_type(), "configuration", &mut diags);
+        let config = decode(
+            req.config.as_ref(),
+            &schema.block.implied_type(),
+            "configuration",
+            &mut diags,
+        );
         if !diags.has_errors() {
-            schema.block.validate(&config, &Default::default(), &mut diags);
+            schema
+                .block
+                .validate(&config, &Default::default(), &mut diags);
             resource.validate(&config, &mut diags);
         }
-        Ok(Response::new(pb::validate_resource_type_config::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(pb::validate_resource_type_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
     async fn validate_data_source_config(
@@ -226,12 +271,21 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = request.into_inner();
         let (data_source, schema) = self.data_source(&req.type_name)?;
         let mut diags = Diagnostics::default();
-        let config = decode(req.config.as_ref(), &schema.block.implied_type(), "configuration", &mut diags);
+        let config = decode(
+            req.config.as_ref(),
+            &schema.block.implied_type(),
+            "configuration",
+            &mut diags,
+        );
         if !diags.has_errors() {
-            schema.block.validate(&config, &Default::default(), &mut diags);
+            schema
+                .block
+                .validate(&config, &Default::default(), &mut diags);
             data_source.validate(&config, &mut diags);
         }
-        Ok(Response::new(pb::validate_data_source_config::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(pb::validate_data_source_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -256,7 +310,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             );
         } else {
             match serde_json::from_slice::<serde_json::Value>(&raw.json) {
-                Err(e) => diags.error("Invalid state", format!("{} state is not valid JSON: {e}", req.type_name)),
+                Err(e) => diags.error(
+                    "Invalid state",
+                    format!("{} state is not valid JSON: {e}", req.type_name),
+                ),
                 Ok(mut state) => {
                     if req.version < schema.version {
                         state = resource.upgrade_state(req.version, state, &mut diags);
@@ -280,15 +337,26 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::configure::Response>, Status> {
         let req = request.into_inner();
         let mut diags = Diagnostics::default();
-        let config = decode(req.config.as_ref(), &self.provider_schema.block.implied_type(), "provider configuration", &mut diags);
+        let config = decode(
+            req.config.as_ref(),
+            &self.provider_schema.block.implied_type(),
+            "provider configuration",
+            &mut diags,
+        );
         if !diags.has_errors() {
-            if let Some(client) = self.provider.configure(&config, &req.terraform_version, &mut diags).await {
+            if let Some(client) = self
+                .provider
+                .configure(&config, &req.terraform_version, &mut diags)
+                .await
+            {
                 if let Ok(mut slot) = self.client.write() {
                     *slot = Some(Arc::new(client));
                 }
             }
         }
-        Ok(Response::new(pb::configure::Response { diagnostics: diags.to_proto() }))
+        Ok(Response::new(pb::configure::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
     async fn read_resource(
@@ -304,9 +372,17 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         if !diags.has_errors() && !current.is_null() {
             let timeout = timeout_for(&current, "read", resource.default_timeouts().read);
             if let Some(ctx) = self.ctx(timeout, &mut diags) {
-                log::debug!("read {} {}", req.type_name, current.get("id").as_str().unwrap_or("?"));
+                log::debug!(
+                    "read {} {}",
+                    req.type_name,
+                    current.get("id").as_str().unwrap_or("?")
+                );
                 let read = resource.read(&ctx, &current, &mut diags).await;
-                new_state = if diags.has_errors() && read.is_null() { current.clone() } else { settle(read, schema, &current) };
+                new_state = if diags.has_errors() && read.is_null() {
+                    current.clone()
+                } else {
+                    settle(read, schema, &current)
+                };
             }
         }
         Ok(Response::new(pb::read_resource::Response {
@@ -326,10 +402,18 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let mut diags = Diagnostics::default();
         let ty = schema.block.implied_type();
         let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
-        let proposed = decode(req.proposed_new_state.as_ref(), &ty, "proposed state", &mut diags);
+        let proposed = decode(
+            req.proposed_new_state.as_ref(),
+            &ty,
+            "proposed state",
+            &mut diags,
+        );
         let config = decode(req.config.as_ref(), &ty, "configuration", &mut diags);
         if diags.has_errors() {
-            return Ok(Response::new(pb::plan_resource_change::Response { diagnostics: diags.to_proto(), ..Default::default() }));
+            return Ok(Response::new(pb::plan_resource_change::Response {
+                diagnostics: diags.to_proto(),
+                ..Default::default()
+            }));
         }
         let imported = req.prior_private == IMPORTED_MARKER;
         let mut p = plan::plan(&schema.block, &prior, &proposed, &config, imported);
@@ -338,7 +422,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         }
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state: encode(&p.planned, &ty, &mut diags),
-            requires_replace: p.requires_replace.iter().map(|path| path.to_proto()).collect(),
+            requires_replace: p
+                .requires_replace
+                .iter()
+                .map(|path| path.to_proto())
+                .collect(),
             planned_private: req.prior_private,
             diagnostics: diags.to_proto(),
             ..Default::default()
@@ -356,25 +444,49 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
         let planned = decode(req.planned_state.as_ref(), &ty, "planned state", &mut diags);
         let defaults = resource.default_timeouts();
-        let mut new_state = if planned.is_null() { prior.clone() } else { planned.clone() };
+        let mut new_state = if planned.is_null() {
+            prior.clone()
+        } else {
+            planned.clone()
+        };
         if !diags.has_errors() {
             let (operation, default) = match (prior.is_null(), planned.is_null()) {
                 (true, _) => ("create", defaults.create),
                 (false, true) => ("delete", defaults.delete),
                 (false, false) => ("update", defaults.update),
             };
-            let timeout = timeout_for(if planned.is_null() { &prior } else { &planned }, operation, default);
+            let timeout = timeout_for(
+                if planned.is_null() { &prior } else { &planned },
+                operation,
+                default,
+            );
             if let Some(ctx) = self.ctx(timeout, &mut diags) {
                 log::info!("{operation} {}", req.type_name);
                 new_state = match operation {
-                    "create" => settle(resource.create(&ctx, &planned, &mut diags).await, schema, &planned),
+                    "create" => settle(
+                        resource.create(&ctx, &planned, &mut diags).await,
+                        schema,
+                        &planned,
+                    ),
                     "update" => {
                         let updated = resource.update(&ctx, &prior, &planned, &mut diags).await;
-                        settle(if updated.is_null() { prior.clone() } else { updated }, schema, &planned)
+                        settle(
+                            if updated.is_null() {
+                                prior.clone()
+                            } else {
+                                updated
+                            },
+                            schema,
+                            &planned,
+                        )
                     }
                     _ => {
                         resource.delete(&ctx, &prior, &mut diags).await;
-                        if diags.has_errors() { prior.clone() } else { Value::Null }
+                        if diags.has_errors() {
+                            prior.clone()
+                        } else {
+                            Value::Null
+                        }
                     }
                 };
             }
@@ -426,13 +538,24 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         if !diags.has_errors() {
             let timeout = timeout_for(&config, "read", Duration::from_secs(5 * 60));
             if let Some(ctx) = self.ctx(timeout, &mut diags) {
-                state = settle(data_source.read(&ctx, &config, &mut diags).await, schema, &config);
+                state = settle(
+                    data_source.read(&ctx, &config, &mut diags).await,
+                    schema,
+                    &config,
+                );
             }
         }
         if state.is_null() && !diags.has_errors() {
-            diags.error("Data source returned nothing", format!("{} produced no result.", req.type_name));
+            diags.error(
+                "Data source returned nothing",
+                format!("{} produced no result.", req.type_name),
+            );
         }
-        let encoded = if state.is_null() { None } else { encode(&state, &ty, &mut diags) };
+        let encoded = if state.is_null() {
+            None
+        } else {
+            encode(&state, &ty, &mut diags)
+        };
         Ok(Response::new(pb::read_data_source::Response {
             state: encoded,
             diagnostics: diags.to_proto(),
@@ -440,7 +563,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         }))
     }
 
-    async fn stop(&self, _request: Request<pb::stop::Request>) -> Result<Response<pb::stop::Response>, Status> {
+    async fn stop(
+        &self,
+        _request: Request<pb::stop::Request>,
+    ) -> Result<Response<pb::stop::Response>, Status> {
         log::info!("stop requested: cancelling in-flight waits");
         self.stop.cancel();
         Ok(Response::new(pb::stop::Response::default()))

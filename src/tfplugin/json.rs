@@ -19,15 +19,26 @@ fn decode_at(json: &Json, ty: &Type, path: &mut Vec<String>) -> Result<Value, St
         return Ok(Value::Null);
     }
     let mismatch = |path: &Vec<String>| {
-        let at = if path.is_empty() { "the value".to_string() } else { path.join(".") };
+        let at = if path.is_empty() {
+            "the value".to_string()
+        } else {
+            path.join(".")
+        };
         format!("{at}: expected {}, got {json}", ty.to_json())
     };
     match ty {
-        Type::Bool => json.as_bool().map(Value::Bool).ok_or_else(|| mismatch(path)),
+        Type::Bool => json
+            .as_bool()
+            .map(Value::Bool)
+            .ok_or_else(|| mismatch(path)),
         Type::String => json.as_str().map(Value::from).ok_or_else(|| mismatch(path)),
         Type::Number => match json {
-            Json::Number(n) => Number::parse(&n.to_string()).map(Value::Number).ok_or_else(|| mismatch(path)),
-            Json::String(s) => Number::parse(s).map(Value::Number).ok_or_else(|| mismatch(path)),
+            Json::Number(n) => Number::parse(&n.to_string())
+                .map(Value::Number)
+                .ok_or_else(|| mismatch(path)),
+            Json::String(s) => Number::parse(s)
+                .map(Value::Number)
+                .ok_or_else(|| mismatch(path)),
             _ => Err(mismatch(path)),
         },
         Type::List(elem) | Type::Set(elem) => {
@@ -38,10 +49,17 @@ fn decode_at(json: &Json, ty: &Type, path: &mut Vec<String>) -> Result<Value, St
                 out.push(decode_at(item, elem, path)?);
                 path.pop();
             }
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(out) } else { Value::List(out) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(out)
+            } else {
+                Value::List(out)
+            })
         }
         Type::Tuple(types) => {
-            let items = json.as_array().filter(|a| a.len() == types.len()).ok_or_else(|| mismatch(path))?;
+            let items = json
+                .as_array()
+                .filter(|a| a.len() == types.len())
+                .ok_or_else(|| mismatch(path))?;
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, t)) in items.iter().zip(types).enumerate() {
                 path.push(i.to_string());
@@ -65,7 +83,10 @@ fn decode_at(json: &Json, ty: &Type, path: &mut Vec<String>) -> Result<Value, St
             let mut out = BTreeMap::new();
             for (name, attr_ty) in attrs {
                 path.push(name.clone());
-                out.insert(name.clone(), decode_at(entries.get(name).unwrap_or(&Json::Null), attr_ty, path)?);
+                out.insert(
+                    name.clone(),
+                    decode_at(entries.get(name).unwrap_or(&Json::Null), attr_ty, path)?,
+                );
                 path.pop();
             }
             Ok(Value::Object(out))
@@ -88,10 +109,14 @@ pub fn to_plain(value: &Value) -> Json {
         Value::Number(n) => match n {
             Number::Int(i) => Json::from(*i),
             Number::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-            Number::Decimal(s) => s.parse::<serde_json::Number>().map_or(Json::Null, Json::Number),
+            Number::Decimal(s) => s
+                .parse::<serde_json::Number>()
+                .map_or(Json::Null, Json::Number),
         },
         Value::String(s) => Json::String(s.clone()),
-        Value::List(v) | Value::Set(v) | Value::Tuple(v) => Json::Array(v.iter().map(to_plain).collect()),
+        Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+            Json::Array(v.iter().map(to_plain).collect())
+        }
         Value::Map(m) | Value::Object(m) => {
             Json::Object(m.iter().map(|(k, v)| (k.clone(), to_plain(v))).collect())
         }
@@ -102,7 +127,10 @@ pub fn to_plain(value: &Value) -> Json {
 /// Builds a value of type `ty` from plain JSON (the inverse of [`to_plain`] for typed structs).
 pub fn from_plain(json: &Json, ty: &Type) -> Result<Value, String> {
     match ty {
-        Type::Dynamic => Ok(Value::Dynamic(Type::String, Box::new(json.to_string().into()))),
+        Type::Dynamic => Ok(Value::Dynamic(
+            Type::String,
+            Box::new(json.to_string().into()),
+        )),
         _ => decode(json, ty),
     }
 }
@@ -131,7 +159,10 @@ mod tests {
     #[test]
     fn big_numbers_stay_exact() {
         let v = decode(&json!({"size": 123456789012345678901234567890u128}), &ty()).unwrap();
-        assert_eq!(to_plain(v.get("size")).to_string(), "123456789012345678901234567890");
+        assert_eq!(
+            to_plain(v.get("size")).to_string(),
+            "123456789012345678901234567890"
+        );
     }
 
     #[test]

@@ -109,7 +109,10 @@ pub fn init(module: &'static str) {
 /// Makes a panic print a line starting `panic: ` so Terraform reports the provider crashed.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let message = info
             .payload()
             .downcast_ref::<&str>()
@@ -127,7 +130,10 @@ mod tests {
     #[test]
     fn secrets_are_masked() {
         register_secret("s3cr3t-token-value");
-        assert_eq!(redact("Bearer s3cr3t-token-value failed"), "Bearer *** failed");
+        assert_eq!(
+            redact("Bearer s3cr3t-token-value failed"),
+            "Bearer *** failed"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, String> {
     let mut reader = bytes;
     let mp = rmpv::decode::read_value(&mut reader).map_err(|e| format!("invalid msgpack: {e}"))?;
     if !reader.is_empty() {
-        return Err(format!("{} unexpected bytes after the msgpack value", reader.len()));
+        return Err(format!(
+            "{} unexpected bytes after the msgpack value",
+            reader.len()
+        ));
     }
     from_mp(&mp, ty, &mut Vec::new())
 }
@@ -42,15 +45,20 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
     if mp.is_nil() {
         return Ok(Value::Null);
     }
-    let mismatch = |path: &Vec<String>| format!("{}: expected {}, got {mp}", at(path), ty.to_json());
+    let mismatch =
+        |path: &Vec<String>| format!("{}: expected {}, got {mp}", at(path), ty.to_json());
     match ty {
         Type::Bool => mp.as_bool().map(Value::Bool).ok_or_else(|| mismatch(path)),
         Type::String => match mp {
             Mp::String(s) => s.as_str().map(Value::from).ok_or_else(|| mismatch(path)),
-            Mp::Binary(b) => String::from_utf8(b.clone()).map(Value::String).map_err(|_| mismatch(path)),
+            Mp::Binary(b) => String::from_utf8(b.clone())
+                .map(Value::String)
+                .map_err(|_| mismatch(path)),
             _ => Err(mismatch(path)),
         },
-        Type::Number => number_from_mp(mp).map(Value::Number).ok_or_else(|| mismatch(path)),
+        Type::Number => number_from_mp(mp)
+            .map(Value::Number)
+            .ok_or_else(|| mismatch(path)),
         Type::List(elem) | Type::Set(elem) => {
             let items = mp.as_array().ok_or_else(|| mismatch(path))?;
             let mut out = Vec::with_capacity(items.len());
@@ -59,12 +67,21 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
                 out.push(from_mp(item, elem, path)?);
                 path.pop();
             }
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(out) } else { Value::List(out) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(out)
+            } else {
+                Value::List(out)
+            })
         }
         Type::Tuple(types) => {
             let items = mp.as_array().ok_or_else(|| mismatch(path))?;
             if items.len() != types.len() {
-                return Err(format!("{}: tuple needs {} elements, got {}", at(path), types.len(), items.len()));
+                return Err(format!(
+                    "{}: tuple needs {} elements, got {}",
+                    at(path),
+                    types.len(),
+                    items.len()
+                ));
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, t)) in items.iter().zip(types).enumerate() {
@@ -78,7 +95,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
             let entries = mp.as_map().ok_or_else(|| mismatch(path))?;
             let mut out = BTreeMap::new();
             for (k, v) in entries {
-                let key = k.as_str().ok_or_else(|| format!("{}: map key is not a string", at(path)))?;
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| format!("{}: map key is not a string", at(path)))?;
                 path.push(key.to_string());
                 out.insert(key.to_string(), from_mp(v, elem, path)?);
                 path.pop();
@@ -90,7 +109,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
             let mut out: BTreeMap<String, Value> =
                 attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
             for (k, v) in entries {
-                let key = k.as_str().ok_or_else(|| format!("{}: attribute name is not a string", at(path)))?;
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| format!("{}: attribute name is not a string", at(path)))?;
                 let attr_ty = attrs
                     .get(key)
                     .ok_or_else(|| format!("{}: unsupported attribute {key:?}", at(path)))?;
@@ -101,7 +122,10 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
             Ok(Value::Object(out))
         }
         Type::Dynamic => {
-            let pair = mp.as_array().filter(|a| a.len() == 2).ok_or_else(|| mismatch(path))?;
+            let pair = mp
+                .as_array()
+                .filter(|a| a.len() == 2)
+                .ok_or_else(|| mismatch(path))?;
             let type_json = match &pair[0] {
                 Mp::Binary(b) => b.clone(),
                 Mp::String(s) => s.as_bytes().to_vec(),
@@ -145,11 +169,22 @@ fn to_mp(value: &Value, ty: &Type) -> Result<Mp, String> {
         (Value::Bool(b), Type::Bool) => Mp::Boolean(*b),
         (Value::String(s), Type::String) => Mp::from(s.as_str()),
         (Value::Number(n), Type::Number) => number_to_mp(n),
-        (Value::List(items) | Value::Set(items), Type::List(elem) | Type::Set(elem)) => {
-            Mp::Array(items.iter().map(|v| to_mp(v, elem)).collect::<Result<_, _>>()?)
-        }
-        (Value::Tuple(items) | Value::List(items), Type::Tuple(types)) if items.len() == types.len() => {
-            Mp::Array(items.iter().zip(types).map(|(v, t)| to_mp(v, t)).collect::<Result<_, _>>()?)
+        (Value::List(items) | Value::Set(items), Type::List(elem) | Type::Set(elem)) => Mp::Array(
+            items
+                .iter()
+                .map(|v| to_mp(v, elem))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Value::Tuple(items) | Value::List(items), Type::Tuple(types))
+            if items.len() == types.len() =>
+        {
+            Mp::Array(
+                items
+                    .iter()
+                    .zip(types)
+                    .map(|(v, t)| to_mp(v, t))
+                    .collect::<Result<_, _>>()?,
+            )
         }
         (Value::Map(m) | Value::Object(m), Type::Map(elem)) => Mp::Map(
             m.iter()
@@ -163,16 +198,25 @@ fn to_mp(value: &Value, ty: &Type) -> Result<Mp, String> {
             Mp::Map(
                 attrs
                     .iter()
-                    .map(|(k, t)| Ok((Mp::from(k.as_str()), to_mp(m.get(k).unwrap_or(&Value::Null), t)?)))
+                    .map(|(k, t)| {
+                        Ok((
+                            Mp::from(k.as_str()),
+                            to_mp(m.get(k).unwrap_or(&Value::Null), t)?,
+                        ))
+                    })
                     .collect::<Result<_, String>>()?,
             )
         }
-        (Value::Dynamic(inner_ty, inner), Type::Dynamic) => {
-            Mp::Array(vec![Mp::Binary(inner_ty.to_json_bytes()), to_mp(inner, inner_ty)?])
-        }
+        (Value::Dynamic(inner_ty, inner), Type::Dynamic) => Mp::Array(vec![
+            Mp::Binary(inner_ty.to_json_bytes()),
+            to_mp(inner, inner_ty)?,
+        ]),
         (other, Type::Dynamic) => {
             let inner_ty = infer_type(other).ok_or_else(mismatch)?;
-            Mp::Array(vec![Mp::Binary(inner_ty.to_json_bytes()), to_mp(other, &inner_ty)?])
+            Mp::Array(vec![
+                Mp::Binary(inner_ty.to_json_bytes()),
+                to_mp(other, &inner_ty)?,
+            ])
         }
         _ => return Err(mismatch()),
     })
@@ -188,7 +232,9 @@ fn infer_type(value: &Value) -> Option<Type> {
             Type::Tuple(items.iter().map(infer_type).collect::<Option<_>>()?)
         }
         Value::Object(m) | Value::Map(m) => Type::Object(
-            m.iter().map(|(k, v)| Some((k.clone(), infer_type(v)?))).collect::<Option<_>>()?,
+            m.iter()
+                .map(|(k, v)| Some((k.clone(), infer_type(v)?)))
+                .collect::<Option<_>>()?,
         ),
         Value::Dynamic(t, _) => t.clone(),
         _ => return None,
@@ -200,7 +246,12 @@ mod tests {
     use super::*;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     fn server_type() -> Type {
@@ -222,8 +273,14 @@ mod tests {
             ("count", Value::from(3i64)),
             ("on", Value::Null),
             ("keys", Value::Set(vec![Value::from(1i64), Value::Unknown])),
-            ("tags", Value::Map(BTreeMap::from([("a".into(), "b".into())]))),
-            ("any", Value::Dynamic(Type::String, Box::new("hello".into()))),
+            (
+                "tags",
+                Value::Map(BTreeMap::from([("a".into(), "b".into())])),
+            ),
+            (
+                "any",
+                Value::Dynamic(Type::String, Box::new("hello".into())),
+            ),
         ]);
         let bytes = encode(&v, &ty).unwrap();
         assert_eq!(decode(&bytes, &ty).unwrap(), v);
@@ -231,7 +288,10 @@ mod tests {
 
     #[test]
     fn plain_unknown_is_fixext1_type_zero() {
-        assert_eq!(encode(&Value::Unknown, &Type::String).unwrap(), vec![0xd4, 0, 0]);
+        assert_eq!(
+            encode(&Value::Unknown, &Type::String).unwrap(),
+            vec![0xd4, 0, 0]
+        );
     }
 
     #[test]
@@ -243,7 +303,10 @@ mod tests {
 
     #[test]
     fn dynamic_value_wire_form() {
-        let bytes = [0x92, 0xc4, 0x08, b'"', b's', b't', b'r', b'i', b'n', b'g', b'"', 0xa5, b'h', b'e', b'l', b'l', b'o'];
+        let bytes = [
+            0x92, 0xc4, 0x08, b'"', b's', b't', b'r', b'i', b'n', b'g', b'"', 0xa5, b'h', b'e',
+            b'l', b'l', b'o',
+        ];
         let v = decode(&bytes, &Type::Dynamic).unwrap();
         assert_eq!(v, Value::Dynamic(Type::String, Box::new("hello".into())));
         assert_eq!(encode(&v, &Type::Dynamic).unwrap(), bytes.to_vec());
@@ -258,7 +321,10 @@ mod tests {
             (vec![0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0], Number::Float(1.5)),
             (vec![0xca, 0x3f, 0xc0, 0, 0], Number::Float(1.5)),
             (vec![0xa3, b'1', b'.', b'5'], Number::Float(1.5)),
-            (vec![0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], Number::Decimal(u64::MAX.to_string())),
+            (
+                vec![0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                Number::Decimal(u64::MAX.to_string()),
+            ),
         ];
         for (bytes, want) in cases {
             assert_eq!(decode(&bytes, &Type::Number).unwrap(), Value::Number(want));
@@ -268,10 +334,18 @@ mod tests {
     #[test]
     fn objects_missing_attributes_decode_as_null_and_extra_attributes_fail() {
         let ty = server_type();
-        let partial = encode(&obj(&[("id", "x".into())]), &Type::Object(BTreeMap::from([("id".to_string(), Type::String)]))).unwrap();
+        let partial = encode(
+            &obj(&[("id", "x".into())]),
+            &Type::Object(BTreeMap::from([("id".to_string(), Type::String)])),
+        )
+        .unwrap();
         let v = decode(&partial, &ty).unwrap();
         assert_eq!(v.get("count"), &Value::Null);
-        let extra = encode(&obj(&[("zzz", "x".into())]), &Type::Object(BTreeMap::from([("zzz".to_string(), Type::String)]))).unwrap();
+        let extra = encode(
+            &obj(&[("zzz", "x".into())]),
+            &Type::Object(BTreeMap::from([("zzz".to_string(), Type::String)])),
+        )
+        .unwrap();
         assert!(decode(&extra, &ty).unwrap_err().contains("zzz"));
     }
 

@@ -35,7 +35,13 @@ impl Plan {
 }
 
 /// Plans a change of a resource with schema `block`.
-pub fn plan(block: &Block, prior: &Value, proposed: &Value, config: &Value, imported: bool) -> Plan {
+pub fn plan(
+    block: &Block,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+    imported: bool,
+) -> Plan {
     let mut p = Plan {
         prior: prior.clone(),
         config: config.clone(),
@@ -135,7 +141,13 @@ mod tests {
     #[test]
     fn create_marks_computed_unknown_and_fills_defaults() {
         let config = state(&[("image", "ubuntu22".into()), ("product", "small".into())]);
-        let p = plan(&block(), &Value::Null, &proposed(&Value::Null, &config), &config, false);
+        let p = plan(
+            &block(),
+            &Value::Null,
+            &proposed(&Value::Null, &config),
+            &config,
+            false,
+        );
         assert!(p.planned.get("id").is_unknown());
         assert!(p.planned.get("power_state").is_unknown());
         assert!(p.planned.get("status").is_unknown());

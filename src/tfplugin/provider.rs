@@ -32,7 +32,12 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Builds the client. Returns `None` with an error diagnostic when it cannot, or `None`
     /// without one when the configuration is not known yet (during plan).
-    async fn configure(&self, config: &Value, terraform_version: &str, diags: &mut Diagnostics) -> Option<Self::Client>;
+    async fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Client>;
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
 
@@ -93,7 +98,13 @@ pub trait Resource<C>: Send + Sync + 'static {
 
     async fn read(&self, ctx: &Ctx<C>, current: &Value, diags: &mut Diagnostics) -> Value;
 
-    async fn update(&self, ctx: &Ctx<C>, prior: &Value, planned: &Value, diags: &mut Diagnostics) -> Value;
+    async fn update(
+        &self,
+        ctx: &Ctx<C>,
+        prior: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Value;
 
     async fn delete(&self, ctx: &Ctx<C>, prior: &Value, diags: &mut Diagnostics);
 
@@ -106,10 +117,18 @@ pub trait Resource<C>: Send + Sync + 'static {
     }
 
     /// Rewrites state JSON written with an older schema version into the current one.
-    fn upgrade_state(&self, from_version: i64, state: serde_json::Value, diags: &mut Diagnostics) -> serde_json::Value {
+    fn upgrade_state(
+        &self,
+        from_version: i64,
+        state: serde_json::Value,
+        diags: &mut Diagnostics,
+    ) -> serde_json::Value {
         diags.error(
             "Unsupported state version",
-            format!("{} has no upgrade from schema version {from_version}.", self.type_name()),
+            format!(
+                "{} has no upgrade from schema version {from_version}.",
+                self.type_name()
+            ),
         );
         state
     }

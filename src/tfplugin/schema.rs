@@ -23,7 +23,14 @@ impl Check {
         match self {
             Check::OneOf(allowed) => match value.as_str() {
                 Some(s) if allowed.contains(&s) => Ok(()),
-                _ => Err(format!("must be one of {}", allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", "))),
+                _ => Err(format!(
+                    "must be one of {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("{a:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             },
             Check::IntRange(lo, hi) => match value.as_f64() {
                 Some(n) if n.fract() == 0.0 && n >= *lo as f64 && n <= *hi as f64 => Ok(()),
@@ -81,20 +88,33 @@ impl Attribute {
     }
 
     pub fn required(name: &'static str, ty: Type) -> Attribute {
-        Attribute { required: true, ..Attribute::new(name, ty) }
+        Attribute {
+            required: true,
+            ..Attribute::new(name, ty)
+        }
     }
 
     pub fn optional(name: &'static str, ty: Type) -> Attribute {
-        Attribute { optional: true, ..Attribute::new(name, ty) }
+        Attribute {
+            optional: true,
+            ..Attribute::new(name, ty)
+        }
     }
 
     pub fn computed(name: &'static str, ty: Type) -> Attribute {
-        Attribute { computed: true, ..Attribute::new(name, ty) }
+        Attribute {
+            computed: true,
+            ..Attribute::new(name, ty)
+        }
     }
 
     /// Optional, and computed by the provider (from the API, or a default) when left out.
     pub fn optional_computed(name: &'static str, ty: Type) -> Attribute {
-        Attribute { optional: true, computed: true, ..Attribute::new(name, ty) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::new(name, ty)
+        }
     }
 
     pub fn describe(mut self, description: &'static str) -> Attribute {
@@ -179,7 +199,10 @@ pub struct Block {
 
 impl Block {
     pub fn new(description: &'static str) -> Block {
-        Block { description, ..Block::default() }
+        Block {
+            description,
+            ..Block::default()
+        }
     }
 
     pub fn attr(mut self, attribute: Attribute) -> Block {
@@ -198,8 +221,11 @@ impl Block {
 
     /// The object type values of this block have.
     pub fn implied_type(&self) -> Type {
-        let mut attrs: BTreeMap<String, Type> =
-            self.attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect();
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), a.ty.clone()))
+            .collect();
         for nb in &self.blocks {
             let inner = nb.block.implied_type();
             let ty = match nb.nesting {
@@ -246,7 +272,11 @@ impl Block {
             for check in &attr.checks {
                 if let Err(problem) = check.run(v) {
                     let at = path_to(path, attr.name);
-                    diags.attr_error(at.clone(), format!("Invalid value for {}", at), format!("{} {problem}.", attr.name));
+                    diags.attr_error(
+                        at.clone(),
+                        format!("Invalid value for {}", at),
+                        format!("{} {problem}.", attr.name),
+                    );
                 }
             }
         }
@@ -260,7 +290,11 @@ impl Block {
                 }
                 Nesting::List | Nesting::Set => {
                     for (i, item) in v.elements().iter().enumerate() {
-                        nb.block.validate(item, &path_to(path, nb.type_name).index(i as i64), diags);
+                        nb.block.validate(
+                            item,
+                            &path_to(path, nb.type_name).index(i as i64),
+                            diags,
+                        );
                     }
                 }
             }
@@ -290,7 +324,10 @@ impl Schema {
     }
 
     pub fn to_proto(&self) -> pb::Schema {
-        pb::Schema { version: self.version, block: Some(self.block.to_proto()) }
+        pb::Schema {
+            version: self.version,
+            block: Some(self.block.to_proto()),
+        }
     }
 }
 
@@ -317,18 +354,34 @@ mod tests {
     #[test]
     fn checks_point_at_the_attribute() {
         let mut d = Diagnostics::default();
-        let mut timeouts = Value::null_object(&super::super::timeouts::block(&["create"]).block.implied_type());
+        let mut timeouts = Value::null_object(
+            &super::super::timeouts::block(&["create"])
+                .block
+                .implied_type(),
+        );
         timeouts.set("create", "ten minutes");
-        let v = obj(vec![("name", "".into()), ("power", "maybe".into()), ("count", 9i64.into()), ("timeouts", timeouts)]);
+        let v = obj(vec![
+            ("name", "".into()),
+            ("power", "maybe".into()),
+            ("count", 9i64.into()),
+            ("timeouts", timeouts),
+        ]);
         block().validate(&v, &AttrPath::default(), &mut d);
-        let paths: Vec<String> = d.0.iter().map(|x| x.path.as_ref().unwrap().to_string()).collect();
+        let paths: Vec<String> =
+            d.0.iter()
+                .map(|x| x.path.as_ref().unwrap().to_string())
+                .collect();
         assert_eq!(paths, vec!["name", "power", "count", "timeouts.create"]);
     }
 
     #[test]
     fn unknown_values_are_not_checked() {
         let mut d = Diagnostics::default();
-        block().validate(&obj(vec![("name", Value::Unknown)]), &AttrPath::default(), &mut d);
+        block().validate(
+            &obj(vec![("name", Value::Unknown)]),
+            &AttrPath::default(),
+            &mut d,
+        );
         assert!(d.0.is_empty());
     }
 

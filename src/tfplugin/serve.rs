@@ -72,7 +72,9 @@ fn usage(name: &str) -> String {
 
 fn check_host() -> Result<(), String> {
     if std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
-        return Err("This binary is a plugin. These are not meant to be executed directly.".to_string());
+        return Err(
+            "This binary is a plugin. These are not meant to be executed directly.".to_string(),
+        );
     }
     let offered = std::env::var("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_default();
     if !offered.split(',').any(|v| v.trim() == PROTOCOL_VERSION) {
@@ -92,7 +94,11 @@ fn fail(message: &str) -> ! {
 async fn run<P: Provider>(provider: P, debug: bool) -> i32 {
     let registry_address = provider.registry_address();
     let private = std::os::unix::fs::PermissionsExt::from_mode(0o700);
-    let socket_dir = match tempfile::Builder::new().prefix("hostform-plugin").permissions(private).tempdir() {
+    let socket_dir = match tempfile::Builder::new()
+        .prefix("hostform-plugin")
+        .permissions(private)
+        .tempdir()
+    {
         Ok(dir) => dir,
         Err(e) => fail(&format!("cannot create a private socket directory: {e}")),
     };
@@ -112,20 +118,30 @@ async fn run<P: Provider>(provider: P, debug: bool) -> i32 {
     let stop = CancellationToken::new();
     let shutdown = CancellationToken::new();
     let (conn_tx, conn_rx) = mpsc::channel(16);
-    tokio::spawn(accept_connections(listener, tls.as_ref().map(|t| t.config.clone()), conn_tx));
+    tokio::spawn(accept_connections(
+        listener,
+        tls.as_ref().map(|t| t.config.clone()),
+        conn_tx,
+    ));
 
-    let provider_service = pb::provider_server::ProviderServer::new(ProviderService::new(provider, stop.clone()))
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    let provider_service =
+        pb::provider_server::ProviderServer::new(ProviderService::new(provider, stop.clone()))
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let server = tonic::transport::Server::builder()
         .add_service(provider_service)
-        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(Controller {
-            shutdown: (!debug).then(|| shutdown.clone()),
-        }))
+        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(
+            Controller {
+                shutdown: (!debug).then(|| shutdown.clone()),
+            },
+        ))
         .add_service(gp::grpc_stdio_server::GrpcStdioServer::new(Stdio))
         .add_service(gp::grpc_broker_server::GrpcBrokerServer::new(Broker))
         .add_service(health::health_server::HealthServer::new(Health))
-        .serve_with_incoming_shutdown(ReceiverStream::new(conn_rx), shutdown.clone().cancelled_owned());
+        .serve_with_incoming_shutdown(
+            ReceiverStream::new(conn_rx),
+            shutdown.clone().cancelled_owned(),
+        );
 
     if debug {
         print_reattach(&registry_address, &socket_path);
@@ -138,7 +154,11 @@ async fn run<P: Provider>(provider: P, debug: bool) -> i32 {
         ignore_interrupts();
         let cert = tls.as_ref().map(|t| t.cert_base64.as_str()).unwrap_or("");
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "1|{PROTOCOL_VERSION}|unix|{}|grpc|{cert}", socket_path.display());
+        let _ = writeln!(
+            out,
+            "1|{PROTOCOL_VERSION}|unix|{}|grpc|{cert}",
+            socket_path.display()
+        );
         let _ = out.flush();
     }
 
@@ -206,7 +226,11 @@ async fn accept_connections(
         let connections = connections.clone();
         match &acceptor {
             None => {
-                if connections.send(Ok(PluginConn(Box::new(stream)))).await.is_err() {
+                if connections
+                    .send(Ok(PluginConn(Box::new(stream))))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -217,7 +241,9 @@ async fn accept_connections(
                         Ok(tls_stream) => {
                             let _ = connections.send(Ok(PluginConn(Box::new(tls_stream)))).await;
                         }
-                        Err(e) => log::warn!("refused a plugin connection: TLS handshake failed: {e}"),
+                        Err(e) => {
+                            log::warn!("refused a plugin connection: TLS handshake failed: {e}")
+                        }
                     }
                 });
             }
@@ -237,13 +263,21 @@ impl Connected for PluginConn {
 }
 
 impl AsyncRead for PluginConn {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         Pin::new(&mut *self.0).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for PluginConn {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         Pin::new(&mut *self.0).poll_write(cx, buf)
     }
 

@@ -41,7 +41,10 @@ pub struct Stdio;
 
 #[tonic::async_trait]
 impl gp::grpc_stdio_server::GrpcStdio for Stdio {
-    async fn stream_stdio(&self, _request: Request<()>) -> Result<Response<PendingStream<gp::StdioData>>, Status> {
+    async fn stream_stdio(
+        &self,
+        _request: Request<()>,
+    ) -> Result<Response<PendingStream<gp::StdioData>>, Status> {
         Ok(Response::new(open_but_silent()))
     }
 }

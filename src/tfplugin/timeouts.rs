@@ -11,13 +11,16 @@ use super::value::Value;
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed.contains(' ') {
-        return Err(format!("{text:?} is not a duration; use Go syntax such as \"30s\", \"10m\" or \"1h30m\""));
+        return Err(format!(
+            "{text:?} is not a duration; use Go syntax such as \"30s\", \"10m\" or \"1h30m\""
+        ));
     }
     if trimmed == "0" {
         return Ok(Duration::ZERO);
     }
-    humantime::parse_duration(trimmed)
-        .map_err(|_| format!("{text:?} is not a duration; use Go syntax such as \"30s\", \"10m\" or \"1h30m\""))
+    humantime::parse_duration(trimmed).map_err(|_| {
+        format!("{text:?} is not a duration; use Go syntax such as \"30s\", \"10m\" or \"1h30m\"")
+    })
 }
 
 /// The `timeouts` block with the given operations (`create`, `read`, `update`, `delete`).
@@ -35,7 +38,13 @@ pub fn block(operations: &[&'static str]) -> NestedBlock {
                 .check(Check::Duration),
         );
     }
-    NestedBlock { type_name: "timeouts", block: b, nesting: Nesting::Single, min_items: 0, max_items: 0 }
+    NestedBlock {
+        type_name: "timeouts",
+        block: b,
+        nesting: Nesting::Single,
+        min_items: 0,
+        max_items: 0,
+    }
 }
 
 /// The timeout for `operation` from a resource value's `timeouts` block, else `default`.
@@ -69,7 +78,13 @@ mod tests {
         t.set("create", "3s");
         let mut v = Value::Object(Default::default());
         v.set("timeouts", t);
-        assert_eq!(timeout_for(&v, "create", Duration::from_secs(60)), Duration::from_secs(3));
-        assert_eq!(timeout_for(&v, "delete", Duration::from_secs(60)), Duration::from_secs(60));
+        assert_eq!(
+            timeout_for(&v, "create", Duration::from_secs(60)),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            timeout_for(&v, "delete", Duration::from_secs(60)),
+            Duration::from_secs(60)
+        );
     }
 }

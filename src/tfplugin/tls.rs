@@ -11,7 +11,9 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSuppo
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme};
+use rustls::{
+    DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme,
+};
 
 /// The server side of the plugin's TLS: config for the acceptor and the certificate to print.
 pub struct PluginTls {
@@ -38,15 +40,24 @@ pub fn configure(client_cert_pem: &str) -> Result<PluginTls, String> {
         .with_single_cert(vec![cert], key)
         .map_err(|e| format!("server certificate rejected: {e}"))?;
     config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(PluginTls { config: Arc::new(config), cert_base64 })
+    Ok(PluginTls {
+        config: Arc::new(config),
+        cert_base64,
+    })
 }
 
 fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), String> {
     use rcgen::{BasicConstraints, DnType, ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose};
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| e.to_string())?;
-    params.distinguished_name.push(DnType::CommonName, "localhost");
-    params.distinguished_name.push(DnType::OrganizationName, "hostform");
+    let key =
+        rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| e.to_string())?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "hostform");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
@@ -54,7 +65,10 @@ fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'stati
         KeyUsagePurpose::KeyAgreement,
         KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsagePurpose::ClientAuth,
+    ];
     let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     Ok((cert.der().clone(), key_der))
@@ -90,7 +104,9 @@ impl ClientCertVerifier for PinnedClientCert {
             Ok(ClientCertVerified::assertion())
         } else {
             log::warn!("refused a plugin connection: its client certificate is not the one Terraform announced");
-            Err(TlsError::General("client certificate is not the one this plugin was started with".into()))
+            Err(TlsError::General(
+                "client certificate is not the one this plugin was started with".into(),
+            ))
         }
     }
 
@@ -129,7 +145,10 @@ mod tests {
     #[test]
     fn builds_with_a_generated_client_cert() {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
-        let cert = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap().self_signed(&key).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
         let tls = configure(&cert.pem()).unwrap();
         assert!(!tls.cert_base64.ends_with('='));
         assert_eq!(tls.config.alpn_protocols, vec![b"h2".to_vec()]);

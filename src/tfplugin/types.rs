@@ -44,7 +44,12 @@ impl Type {
             Type::Map(t) => Json::Array(vec!["map".into(), t.to_json()]),
             Type::Object(attrs) => Json::Array(vec![
                 "object".into(),
-                Json::Object(attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()),
+                Json::Object(
+                    attrs
+                        .iter()
+                        .map(|(k, t)| (k.clone(), t.to_json()))
+                        .collect(),
+                ),
             ]),
             Type::Tuple(types) => Json::Array(vec![
                 "tuple".into(),
@@ -71,7 +76,9 @@ impl Type {
                     "set" => Ok(Type::set(Type::from_json(arg)?)),
                     "map" => Ok(Type::map(Type::from_json(arg)?)),
                     "object" => {
-                        let attrs = arg.as_object().ok_or("object type needs a map of attributes")?;
+                        let attrs = arg
+                            .as_object()
+                            .ok_or("object type needs a map of attributes")?;
                         let mut out = BTreeMap::new();
                         for (name, t) in attrs {
                             out.insert(name.clone(), Type::from_json(t)?);
@@ -80,7 +87,12 @@ impl Type {
                     }
                     "tuple" => {
                         let elems = arg.as_array().ok_or("tuple type needs a list of types")?;
-                        Ok(Type::Tuple(elems.iter().map(Type::from_json).collect::<Result<_, _>>()?))
+                        Ok(Type::Tuple(
+                            elems
+                                .iter()
+                                .map(Type::from_json)
+                                .collect::<Result<_, _>>()?,
+                        ))
                     }
                     other => Err(format!("unknown type constructor {other:?}")),
                 }
@@ -104,7 +116,10 @@ mod tests {
         let t = Type::Object(BTreeMap::from([
             ("ids".to_string(), Type::set(Type::Number)),
             ("tags".to_string(), Type::map(Type::String)),
-            ("pair".to_string(), Type::Tuple(vec![Type::Bool, Type::Dynamic])),
+            (
+                "pair".to_string(),
+                Type::Tuple(vec![Type::Bool, Type::Dynamic]),
+            ),
         ]));
         let json = t.to_json();
         assert_eq!(

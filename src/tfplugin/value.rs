@@ -106,7 +106,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown => false,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
             _ => true,
@@ -175,7 +177,8 @@ impl Value {
             }
             (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
                 a.len() == b.len()
-                    && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| x.same_as(y)))
+                    && a.iter()
+                        .all(|(k, x)| b.get(k).is_some_and(|y| x.same_as(y)))
             }
             (Value::Dynamic(ta, a), Value::Dynamic(tb, b)) => ta == tb && a.same_as(b),
             _ => self == other,
@@ -262,7 +265,10 @@ mod tests {
 
     #[test]
     fn wholly_known_looks_inside() {
-        let v = Value::Object(BTreeMap::from([("a".into(), Value::List(vec![Value::Unknown]))]));
+        let v = Value::Object(BTreeMap::from([(
+            "a".into(),
+            Value::List(vec![Value::Unknown]),
+        )]));
         assert!(!v.is_wholly_known());
         assert!(Value::Null.is_wholly_known());
     }
