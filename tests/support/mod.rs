@@ -8,6 +8,7 @@
 
 mod binaries;
 mod fixtures;
+mod hosthatch_hcl;
 mod http;
 mod process;
 mod sim;
@@ -15,6 +16,7 @@ mod workspace;
 
 pub use binaries::{for_each_terraform, terraform_binaries, terraform_version};
 pub use fixtures::{find_resource, resource_attr, ssh_public_key};
+pub use hosthatch_hcl::{hosthatch_provider, hosthatch_ssh_key, hosthatch_web_server};
 pub use http::{request_json, HttpReply};
 pub use process::RunOutput;
 pub use sim::{parse_listen_line, Sim};
