@@ -82,7 +82,8 @@ pub fn for_each_terraform(scenario: impl Fn(&Path, &Sim)) {
     }
 }
 
-fn panic_text(payload: &(dyn Any + Send)) -> String {
+/// The message of a caught panic.
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
     if let Some(text) = payload.downcast_ref::<String>() {
         text.clone()
     } else if let Some(text) = payload.downcast_ref::<&str>() {

@@ -14,7 +14,7 @@ mod process;
 mod sim;
 mod workspace;
 
-pub use binaries::{for_each_terraform, terraform_binaries, terraform_version};
+pub use binaries::{for_each_terraform, panic_text, terraform_binaries, terraform_version};
 pub use fixtures::{find_resource, resource_attr, ssh_public_key};
 pub use hosthatch_hcl::{hosthatch_provider, hosthatch_ssh_key, hosthatch_web_server};
 pub use http::{request_json, HttpReply};

@@ -52,10 +52,12 @@ impl Sim {
         let url = match first_line.as_deref().and_then(parse_listen_line) {
             Some(url) => url,
             None => {
+                let exited = child.try_wait().ok().flatten();
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!(
-                    "{binary} did not announce its address within 30 s (first stdout line: {first_line:?})\n--- its stderr ---\n{}",
+                    "{binary} did not announce its address (first stdout line: {first_line:?}, \
+                     exit status: {exited:?}; it gets 30 s)\n--- its stderr ---\n{}",
                     std::fs::read_to_string(&log).unwrap_or_default()
                 );
             }

@@ -81,6 +81,17 @@ impl TfWork {
         fs::write(self.dir().join(name), contents).expect("write a workspace file");
     }
 
+    /// Copies the regular files of `source` (not subdirectories) into the workspace.
+    pub fn copy_files_from(&self, source: &Path) {
+        for entry in fs::read_dir(source).expect("read the source directory") {
+            let path = entry.expect("directory entry").path();
+            if path.is_file() {
+                fs::copy(&path, self.dir().join(path.file_name().unwrap()))
+                    .unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+            }
+        }
+    }
+
     /// Runs `terraform ARGS` in the workspace and returns its output, whatever the exit code.
     pub fn try_run(&self, args: &[&str]) -> RunOutput {
         let mut command = Command::new(&self.tf);
