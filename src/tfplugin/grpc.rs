@@ -18,14 +18,19 @@ use super::value::Value;
 use super::{json, msgpack, plan};
 use crate::proto::tfplugin5 as pb;
 
+/// A registered resource with its schema, computed once.
+type ResourceEntry<C> = (Arc<dyn Resource<C>>, Schema);
+/// A registered data source with its schema, computed once.
+type DataSourceEntry<C> = (Arc<dyn DataSource<C>>, Schema);
+
 const IMPORTED_MARKER: &[u8] = br#"{"imported":true}"#;
 
 /// The gRPC face of one vendor provider.
 pub struct ProviderService<P: Provider> {
     provider: P,
     provider_schema: Schema,
-    resources: HashMap<&'static str, (Arc<dyn Resource<P::Client>>, Schema)>,
-    data_sources: HashMap<&'static str, (Arc<dyn DataSource<P::Client>>, Schema)>,
+    resources: HashMap<&'static str, ResourceEntry<P::Client>>,
+    data_sources: HashMap<&'static str, DataSourceEntry<P::Client>>,
     client: RwLock<Option<Arc<P::Client>>>,
     stop: CancellationToken,
 }
@@ -58,16 +63,13 @@ impl<P: Provider> ProviderService<P> {
         }
     }
 
-    fn resource(&self, type_name: &str) -> Result<&(Arc<dyn Resource<P::Client>>, Schema), Status> {
+    fn resource(&self, type_name: &str) -> Result<&ResourceEntry<P::Client>, Status> {
         self.resources
             .get(type_name)
             .ok_or_else(|| Status::invalid_argument(format!("unknown resource type {type_name:?}")))
     }
 
-    fn data_source(
-        &self,
-        type_name: &str,
-    ) -> Result<&(Arc<dyn DataSource<P::Client>>, Schema), Status> {
+    fn data_source(&self, type_name: &str) -> Result<&DataSourceEntry<P::Client>, Status> {
         self.data_sources.get(type_name).ok_or_else(|| {
             Status::invalid_argument(format!("unknown data source type {type_name:?}"))
         })
