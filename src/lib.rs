@@ -7,4 +7,5 @@
 //! - `sim`: the simulator of the vendors' APIs.
 
 pub mod proto;
+pub mod support;
 pub mod tfplugin;
