@@ -9,3 +9,4 @@
 pub mod proto;
 pub mod support;
 pub mod tfplugin;
+pub mod vendors;

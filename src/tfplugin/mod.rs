@@ -9,6 +9,7 @@ pub mod msgpack;
 pub mod plan;
 pub mod provider;
 pub mod schema;
+pub mod serve;
 pub mod timeouts;
 pub mod types;
 pub mod value;
