@@ -6,6 +6,8 @@ pub mod data_products;
 pub mod data_server;
 pub mod data_servers;
 pub mod data_ssh_keys;
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod models;
 pub mod server;
 pub mod ssh_key;

@@ -801,3 +801,162 @@ impl Resource<HostHatchClient> for ServerResource {
         state
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::lenient::parse_tolerant_json;
+    use crate::tfplugin::plan::plan;
+
+    const DOC_SERVER: &str = r#"{"id":112233,"hostname":"example-server","state":"Active","created":"2023-05-09",
+        "product":{"_id":"nvme-2gb","name":"NVMe 2 GB","location":"AMS","image":"Ubuntu 22.04 64-bit","available_upgrades":["nvme-4gb","nvme-8gb","nvme-16gb"]},
+        "network":{"primary_ipaddress":"127.0.0.1"},
+        "billing":{"billing_cycle":"monthly","next_due":"2023-06-09","initial_cost":20,"recurring_cost":16,"currency":"USD"}}"#;
+
+    fn doc_server() -> Server {
+        serde_json::from_value(parse_tolerant_json(DOC_SERVER).unwrap()).unwrap()
+    }
+
+    fn images() -> Vec<String> {
+        [
+            "almalinux8",
+            "ubuntu22",
+            "ubuntu20",
+            "centos7",
+            "centosstream8",
+            "debian11",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    #[test]
+    fn image_ids_are_derived_from_display_names() {
+        assert_eq!(
+            image_id_from_name("Ubuntu 22.04 64-bit", &images()).as_deref(),
+            Some("ubuntu22")
+        );
+        assert_eq!(
+            image_id_from_name("Alma Linux 8 64-bit", &images()).as_deref(),
+            Some("almalinux8")
+        );
+        assert_eq!(
+            image_id_from_name("CentOS Stream 8", &images()).as_deref(),
+            Some("centosstream8")
+        );
+        assert_eq!(image_id_from_name("Windows Server 2022", &images()), None);
+    }
+
+    #[test]
+    fn import_maps_everything_the_api_reports() {
+        let mut d = Diagnostics::default();
+        let base = ServerResource.import_state("112233", &mut d);
+        let s = server_state(&base, &doc_server(), Some("online"), &images());
+        assert_eq!(s.get("id").as_str(), Some("112233"));
+        assert_eq!(s.get("image").as_str(), Some("ubuntu22"));
+        assert_eq!(s.get("power_state").as_str(), Some("running"));
+        assert_eq!(s.get("billing").as_str(), Some("monthly"));
+        assert_eq!(s.get("location").as_str(), Some("AMS"));
+        assert_eq!(s.get("recurring_cost").as_f64(), Some(16.0));
+        assert_eq!(s.get("cancel_immediately").as_bool(), Some(true));
+        assert_eq!(s.get("available_upgrades").elements().len(), 3);
+        assert!(s.is_wholly_known());
+    }
+
+    #[test]
+    fn configured_arguments_survive_the_mapping() {
+        let mut base = Value::null_object(&schema().block.implied_type());
+        base.set("image", "ubuntu22");
+        base.set("ipv6", true);
+        base.set("status", Value::Unknown);
+        let s = server_state(&base, &doc_server(), Some("offline"), &[]);
+        assert_eq!(s.get("image").as_str(), Some("ubuntu22"));
+        assert_eq!(s.get("ipv6").as_bool(), Some(true));
+        assert_eq!(s.get("power_state").as_str(), Some("stopped"));
+    }
+
+    #[test]
+    fn import_rejects_non_numeric_ids() {
+        let mut d = Diagnostics::default();
+        assert!(ServerResource.import_state("web-1", &mut d).is_null());
+        assert!(d.0[0].detail.contains("numeric server id"));
+    }
+
+    fn planned_change(product: &str, power: &str) -> (Plan, Diagnostics) {
+        let mut d = Diagnostics::default();
+        let mut prior = server_state(
+            &ServerResource.import_state("112233", &mut d),
+            &doc_server(),
+            Some("online"),
+            &images(),
+        );
+        prior.set("timeouts", Value::Null);
+        let mut config = prior.clone();
+        for computed in schema()
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.computed && !a.optional)
+        {
+            config.set(computed.name, Value::Null);
+        }
+        config.set("product", product);
+        config.set("power_state", power);
+        let mut proposed = config.clone();
+        for computed in schema()
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.computed && !a.optional)
+        {
+            proposed.set(computed.name, prior.get(computed.name).clone());
+        }
+        let mut p = plan(&schema().block, &prior, &proposed, &config, false);
+        ServerResource.modify_plan(&mut p, &mut d);
+        (p, d)
+    }
+
+    #[test]
+    fn an_available_upgrade_plans_in_place() {
+        let (p, d) = planned_change("nvme-4gb", "running");
+        assert!(!d.has_errors(), "{d:?}");
+        assert!(p.requires_replace.is_empty());
+        assert!(p.planned.get("recurring_cost").is_unknown());
+        assert!(p.planned.get("invoice_url").is_unknown());
+        assert_eq!(p.planned.get("created").as_str(), Some("2023-05-09"));
+    }
+
+    #[test]
+    fn an_unavailable_product_is_refused_at_product() {
+        let (_, d) = planned_change("nvme-1gb", "running");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("product")));
+        assert!(d.0[0].detail.starts_with("nvme-1gb is not an available upgrade of this server; available: nvme-4gb, nvme-8gb, nvme-16gb"), "{}", d.0[0].detail);
+    }
+
+    #[test]
+    fn a_power_change_makes_status_unknown() {
+        let (p, d) = planned_change("nvme-2gb", "stopped");
+        assert!(!d.has_errors());
+        assert!(p.planned.get("status").is_unknown());
+        assert_eq!(p.planned.get("recurring_cost").as_f64(), Some(16.0));
+    }
+
+    #[test]
+    fn payment_errors_name_the_invoice_and_balance() {
+        let order: Order = serde_json::from_value(serde_json::json!({
+            "invoice_id": 445566, "invoice_url": "https://cloud.hosthatch.com/invoices/445566", "server_id": 112233,
+            "requires_payment": true, "outstanding_balance": {"price": 10, "currency": "USD"}})).unwrap();
+        let mut d = Diagnostics::default();
+        payment_error(&mut d, "deployment", 112233, &order, "Tainted.");
+        let detail = &d.0[0].detail;
+        assert!(
+            detail.contains("https://cloud.hosthatch.com/invoices/445566")
+                && detail.contains("10 USD"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("proceeds once the invoice is paid"),
+            "{detail}"
+        );
+    }
+}
