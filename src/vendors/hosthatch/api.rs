@@ -1,5 +1,14 @@
 //! The HostHatch REST client: one function per endpoint of the vendor's API page, each
 //! returning wire types from `models.rs` or a typed [`ApiError`].
+//!
+//! Where the page is silent or contradicts itself, we assume:
+//! - cancel is sent as `PUT` (its title), not `POST` (its example);
+//! - `invoice_url` is a URL whatever its documented type, kept as text;
+//! - `GET /keys/{id}` may answer `state`/`created` in place of `description`/`value`; the key
+//!   is then taken from `GET /keys`;
+//! - a server whose `state` is `Cancelled` is gone, like one answering 404;
+//! - `POST /deploy` and `PUT /servers/{id}/upgrade` each bill, so neither is resent after a
+//!   5xx or a lost answer; boot, shutdown and cancel are safe to resend.
 
 use std::time::Duration;
 

@@ -144,6 +144,14 @@ impl Provider for HostHatchProvider {
             .map(str::to_string)
             .or_else(|| env_nonempty(ENDPOINT_ENV))
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            diags.attr_error(
+                AttrPath::attr("endpoint"),
+                "Invalid endpoint",
+                format!("endpoint must be an http:// or https:// URL such as {DEFAULT_ENDPOINT}, not {endpoint:?}."),
+            );
+            return None;
+        }
         let poll_interval = duration_arg(config, "poll_interval", Duration::from_secs(5), diags);
         let request_timeout =
             duration_arg(config, "request_timeout", Duration::from_secs(60), diags);
@@ -245,6 +253,31 @@ mod tests {
         let client = provider().configure(&c, "1.9.0", &mut d).await.unwrap();
         assert_eq!(client.poll_interval, Duration::from_millis(100));
         assert!(d.0.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_missing_token_names_both_ways_to_give_one() {
+        if std::env::var(TOKEN_ENV).is_ok() {
+            return;
+        }
+        let mut d = Diagnostics::default();
+        assert!(provider()
+            .configure(&config(&[]), "1.9.0", &mut d)
+            .await
+            .is_none());
+        assert_eq!(d.0[0].summary, "Missing HostHatch API token");
+        assert!(d.0[0].detail.contains("`token`") && d.0[0].detail.contains(TOKEN_ENV));
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_must_be_a_url() {
+        let mut d = Diagnostics::default();
+        let c = config(&[
+            ("token", "abcd-token".into()),
+            ("endpoint", "cloud.hosthatch.com".into()),
+        ]);
+        assert!(provider().configure(&c, "1.9.0", &mut d).await.is_none());
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("endpoint")));
     }
 
     #[test]

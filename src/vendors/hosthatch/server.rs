@@ -76,7 +76,7 @@ pub fn schema() -> Schema {
             .attr(Attribute::computed("status", Type::String).describe("The machine status, e.g. `online` or `offline`."))
             .attr(Attribute::computed("primary_ip", Type::String).keep_state().describe("The primary IP address."))
             .attr(Attribute::computed("created", Type::String).keep_state().describe("Creation date, `YYYY-MM-DD`."))
-            .attr(Attribute::computed("next_due", Type::String).keep_state().describe("Date of the next invoice, `YYYY-MM-DD`."))
+            .attr(Attribute::computed("next_due", Type::String).describe("Date of the next invoice, `YYYY-MM-DD`."))
             .attr(Attribute::computed("initial_cost", Type::Number).keep_state().describe("The setup fee paid, in `currency`."))
             .attr(Attribute::computed("recurring_cost", Type::Number).keep_state().describe("The cost per billing cycle, in `currency`."))
             .attr(Attribute::computed("currency", Type::String).keep_state().describe("Currency of the costs, e.g. `USD`."))
@@ -552,6 +552,13 @@ impl Resource<HostHatchClient> for ServerResource {
                         ),
                     );
                 }
+            }
+            if !diags.has_errors() {
+                diags.attr_warning(
+                    AttrPath::attr("product"),
+                    "Upgrading orders an invoice",
+                    "Changing `product` upgrades the server in place: HostHatch generates an upgrade invoice, charged to the account credit (or awaiting manual payment), and may restart the server.",
+                );
             }
             for name in CHANGED_BY_UPGRADE {
                 plan.planned.set(name, Value::Unknown);
