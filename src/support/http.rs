@@ -559,6 +559,26 @@ mod tests {
         assert!(err.to_string().starts_with("GET /thing failed"), "{err}");
     }
 
+    #[tokio::test]
+    async fn a_slow_answer_is_a_timeout_naming_the_request() {
+        let slow = || async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        };
+        let base = serve(Router::new().route("/slow", get(slow))).await;
+        let client = ApiClient::new(HttpSettings {
+            endpoint: base,
+            user_agent_suffix: "1.9.0".into(),
+            request_timeout: Duration::from_millis(200),
+            max_retries: 0,
+            auth: Auth::None,
+        })
+        .unwrap();
+        let err = client.get("/slow").await.unwrap_err();
+        assert_eq!(err.to_string(), "GET /slow timed out");
+        assert!(err.is_retryable());
+    }
+
     #[test]
     fn retry_after_wins_and_is_capped() {
         let base = Duration::from_millis(500);

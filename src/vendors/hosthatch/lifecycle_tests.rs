@@ -436,3 +436,43 @@ async fn ssh_key_lifecycle_survives_the_odd_single_key_shape() {
     assert!(SshKeyResource.read(&c, &created, &mut d).await.is_null());
     assert!(!d.has_errors(), "{d:?}");
 }
+
+#[tokio::test]
+async fn data_sources_list_and_filter() {
+    use super::data_server::ServerDataSource;
+    use super::data_servers::ServersDataSource;
+    use super::data_ssh_keys::SshKeysDataSource;
+    use crate::tfplugin::provider::DataSource;
+
+    let (_stub, client) = start().await;
+    let c = ctx(&client, Duration::from_secs(10));
+    let mut d = Diagnostics::default();
+    let created = ServerResource
+        .create(&c, &planned_server(Value::Unknown), &mut d)
+        .await;
+    let id = created.get("id").as_str().unwrap().to_string();
+
+    let mut config = Value::null_object(&super::data_servers::schema().block.implied_type());
+    config.set("location", "ams");
+    let all = ServersDataSource.read(&c, &config, &mut d).await;
+    assert_eq!(all.get("servers").elements().len(), 1);
+    config.set("product", "nvme-16gb");
+    let none = ServersDataSource.read(&c, &config, &mut d).await;
+    assert!(none.get("servers").elements().is_empty());
+
+    let mut config = Value::null_object(&super::data_server::schema().block.implied_type());
+    config.set("id", id.as_str());
+    let one = ServerDataSource.read(&c, &config, &mut d).await;
+    assert_eq!(one.get("power_state").as_str(), Some("running"));
+    assert_eq!(one.get("image_name").as_str(), Some("Ubuntu 22.04 64-bit"));
+
+    let keys = SshKeysDataSource
+        .read(
+            &c,
+            &Value::null_object(&super::data_ssh_keys::schema().block.implied_type()),
+            &mut d,
+        )
+        .await;
+    assert!(keys.get("keys").elements().is_empty());
+    assert!(!d.has_errors(), "{d:?}");
+}

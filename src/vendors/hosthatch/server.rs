@@ -468,7 +468,9 @@ async fn find_orphan(ctx: &Ctx<HostHatchClient>, hostname: &str, before: &[i64])
         let mut new: Vec<i64> = servers
             .iter()
             .filter(|s| {
-                s.hostname.as_deref() == Some(hostname)
+                s.hostname
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(hostname))
                     && !before.contains(&s.id)
                     && !s.is_cancelled()
             })
