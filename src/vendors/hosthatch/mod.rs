@@ -10,6 +10,7 @@ pub mod data_ssh_keys;
 mod lifecycle_tests;
 pub mod models;
 pub mod server;
+mod server_waits;
 pub mod ssh_key;
 
 use std::sync::Arc;
