@@ -8,4 +8,6 @@
 
 pub mod proto;
 pub mod sim;
+pub mod support;
 pub mod tfplugin;
+pub mod vendors;

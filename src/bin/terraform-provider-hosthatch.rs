@@ -1,1 +1,5 @@
-fn main() {}
+//! The HostHatch Terraform provider plugin: started by Terraform, serves plugin protocol 5.
+
+fn main() {
+    hostform::tfplugin::serve::serve(hostform::vendors::hosthatch::provider())
+}

@@ -1,0 +1,11 @@
+//! Helpers every vendor shares and none owns: the HTTP client with its retry policy and typed
+//! errors, the poll engine, lenient decoding of vendor JSON, and the error-to-diagnostic
+//! conversion.
+
+pub mod diag;
+pub mod http;
+pub mod lenient;
+pub mod wait;
+
+pub use http::{ApiClient, ApiError, Auth, HttpSettings, Idempotency, Response};
+pub use wait::{wait_for, Poll, WaitError, WaitSpec};

@@ -1,0 +1,251 @@
+//! The one poll engine for asynchronous vendor work: polls with a backoff that starts at the
+//! configured poll interval and grows 1.5x per attempt (with jitter, capped), until the check
+//! says done, the object disappears, the deadline passes or Terraform cancels. Transient API
+//! errors while polling are tolerated until the deadline.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::http::ApiError;
+
+/// What one check found.
+#[derive(Debug)]
+pub enum Poll<T> {
+    Done(T),
+    /// Not there yet; the text describes the state seen (e.g. `Pending/offline`).
+    Pending(String),
+    /// The object no longer exists.
+    Gone,
+}
+
+/// What to wait for and for how long.
+#[derive(Clone, Debug)]
+pub struct WaitSpec {
+    /// Completes "waiting for ...", e.g. `server 112233 to become Active`.
+    pub what: String,
+    pub poll_interval: Duration,
+    pub timeout: Duration,
+    pub cancel: CancellationToken,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    #[error("timed out after {} waiting for {what}; last state: {last_state}", format_waited(*waited))]
+    Timeout {
+        what: String,
+        last_state: String,
+        waited: Duration,
+    },
+    #[error("cancelled while waiting for {what}")]
+    Cancelled { what: String },
+    #[error("{what}: the object disappeared while waiting")]
+    Gone { what: String },
+    #[error("while waiting for {what}: {source}")]
+    Api { what: String, source: ApiError },
+}
+
+impl WaitError {
+    /// The API error that ended the wait, if one did.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            WaitError::Api { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Longest pause between two checks, whatever the interval.
+pub const MAX_POLL_PAUSE: Duration = Duration::from_secs(30);
+
+/// Calls `check(attempt)` until it reports [`Poll::Done`], with pauses as the module describes.
+pub async fn wait_for<T, F, Fut>(spec: WaitSpec, mut check: F) -> Result<T, WaitError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<Poll<T>, ApiError>>,
+{
+    let started = Instant::now();
+    let deadline = started + spec.timeout;
+    let mut last_state = "not checked yet".to_string();
+    let mut attempt: u32 = 0;
+    let timed_out = |last_state: String| WaitError::Timeout {
+        what: spec.what.clone(),
+        last_state,
+        waited: started.elapsed(),
+    };
+    loop {
+        let outcome = tokio::select! {
+            biased;
+            _ = spec.cancel.cancelled() => return Err(WaitError::Cancelled { what: spec.what.clone() }),
+            outcome = tokio::time::timeout_at(deadline.max(Instant::now() + Duration::from_millis(1)), check(attempt)) => outcome,
+        };
+        match outcome {
+            Err(_) => return Err(timed_out(last_state)),
+            Ok(Ok(Poll::Done(value))) => return Ok(value),
+            Ok(Ok(Poll::Gone)) => {
+                return Err(WaitError::Gone {
+                    what: spec.what.clone(),
+                })
+            }
+            Ok(Ok(Poll::Pending(state))) => last_state = state,
+            Ok(Err(e)) if e.is_retryable() => {
+                log::debug!("waiting for {}: tolerating {e}", spec.what);
+                last_state = format!("{last_state} (then: {e})");
+                if last_state.len() > 400 {
+                    last_state = e.to_string();
+                }
+            }
+            Ok(Err(e)) => {
+                return Err(WaitError::Api {
+                    what: spec.what.clone(),
+                    source: e,
+                })
+            }
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(timed_out(last_state));
+        }
+        let pause = poll_pause(spec.poll_interval, attempt).min(deadline - now);
+        tokio::select! {
+            biased;
+            _ = spec.cancel.cancelled() => return Err(WaitError::Cancelled { what: spec.what.clone() }),
+            _ = tokio::time::sleep(pause) => {}
+        }
+        attempt += 1;
+    }
+}
+
+/// The pause after check `attempt`: `interval * 1.5^attempt`, +-20% jitter, capped at ten
+/// intervals and at [`MAX_POLL_PAUSE`].
+pub fn poll_pause(interval: Duration, attempt: u32) -> Duration {
+    let grown = interval.mul_f64(1.5f64.powi(attempt.min(40) as i32));
+    let cap = interval
+        .saturating_mul(10)
+        .min(MAX_POLL_PAUSE)
+        .max(interval);
+    let jitter = 0.8 + fastrand::f64() * 0.4;
+    grown.min(cap).mul_f64(jitter)
+}
+
+fn format_waited(waited: Duration) -> String {
+    let rounded = if waited >= Duration::from_secs(1) {
+        Duration::from_secs(waited.as_secs_f64().round() as u64)
+    } else {
+        Duration::from_millis(waited.as_millis() as u64)
+    };
+    humantime::format_duration(rounded).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(timeout: Duration) -> WaitSpec {
+        WaitSpec {
+            what: "server 112233 to become Active".into(),
+            poll_interval: Duration::from_millis(100),
+            timeout,
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn done_after_some_pending_checks() {
+        let got = wait_for(spec(Duration::from_secs(60)), |attempt| async move {
+            Ok(if attempt < 3 {
+                Poll::Pending("Pending".into())
+            } else {
+                Poll::Done(attempt)
+            })
+        })
+        .await
+        .unwrap();
+        assert_eq!(got, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeout_names_what_and_the_last_state() {
+        let err = wait_for(spec(Duration::from_secs(3)), |_| async {
+            Ok::<Poll<()>, _>(Poll::Pending("Pending/offline".into()))
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "timed out after 3s waiting for server 112233 to become Active; last state: Pending/offline"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancellation_stops_the_wait() {
+        let s = spec(Duration::from_secs(3600));
+        let cancel = s.cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            cancel.cancel();
+        });
+        let err = wait_for(s, |_| async {
+            Ok::<Poll<()>, _>(Poll::Pending("Pending".into()))
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(err, WaitError::Cancelled { .. }), "{err}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn transient_errors_are_tolerated_and_others_end_the_wait() {
+        let retryable = || ApiError::Status {
+            request: "GET /s".into(),
+            status: 503,
+            vendor_message: String::new(),
+            body_excerpt: String::new(),
+        };
+        let got = wait_for(spec(Duration::from_secs(60)), |attempt| async move {
+            if attempt < 2 {
+                Err(retryable())
+            } else {
+                Ok(Poll::Done("ok"))
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(got, "ok");
+        let err = wait_for(spec(Duration::from_secs(60)), |_| async {
+            Err::<Poll<()>, _>(ApiError::Status {
+                request: "GET /s".into(),
+                status: 401,
+                vendor_message: "no".into(),
+                body_excerpt: String::new(),
+            })
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.api_error().and_then(ApiError::status), Some(401));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gone_ends_the_wait() {
+        let err = wait_for(spec(Duration::from_secs(60)), |_| async {
+            Ok::<Poll<()>, _>(Poll::Gone)
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(err, WaitError::Gone { .. }));
+    }
+
+    #[test]
+    fn pauses_grow_and_are_capped() {
+        let i = Duration::from_secs(1);
+        assert!(poll_pause(i, 0) <= Duration::from_millis(1200));
+        let later = poll_pause(i, 3);
+        assert!(
+            later >= Duration::from_millis(2700) && later <= Duration::from_millis(4050),
+            "{later:?}"
+        );
+        assert!(poll_pause(i, 30) <= Duration::from_secs(12));
+        assert!(poll_pause(Duration::from_secs(10), 30) <= Duration::from_secs(36));
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per hosting vendor, each offering a `provider()` for its plugin binary.
+
+pub mod hosthatch;
