@@ -124,13 +124,12 @@ pub async fn wait_gone(
 ) -> Result<(), WaitError> {
     let client = ctx.client.clone();
     wait_for(
-        spec(ctx, format!("server {id} to be cancelled"), deadline),
+        spec(ctx, format!("server {id} to be cancelled and gone"), deadline),
         move |_| {
             let client = client.clone();
             async move {
                 match client.get_server(id).await {
                     Err(e) if e.is_not_found() => Ok(Poll::Done(())),
-                    Ok(s) if s.is_cancelled() => Ok(Poll::Done(())),
                     Ok(s) => Ok(Poll::Pending(s.state.unwrap_or_else(|| "unknown".into()))),
                     Err(e) => Err(e),
                 }
