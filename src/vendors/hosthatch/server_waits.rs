@@ -124,7 +124,11 @@ pub async fn wait_gone(
 ) -> Result<(), WaitError> {
     let client = ctx.client.clone();
     wait_for(
-        spec(ctx, format!("server {id} to be cancelled and gone"), deadline),
+        spec(
+            ctx,
+            format!("server {id} to be cancelled and gone"),
+            deadline,
+        ),
         move |_| {
             let client = client.clone();
             async move {
