@@ -92,8 +92,14 @@ impl TfWork {
         }
     }
 
-    /// Runs `terraform ARGS` in the workspace and returns its output, whatever the exit code.
-    pub fn try_run(&self, args: &[&str]) -> RunOutput {
+    /// Sets (or overrides) an environment variable for every later terraform command.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(k, _)| k != name);
+        self.env.push((name.to_string(), value.to_string()));
+    }
+
+    /// The `terraform ARGS` command for this workspace, with its environment.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.tf);
         command.args(args).current_dir(self.dir());
         for (name, _) in std::env::vars_os() {
@@ -105,7 +111,12 @@ impl TfWork {
             }
         }
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
-        run_with_deadline(&mut command, COMMAND_DEADLINE)
+        command
+    }
+
+    /// Runs `terraform ARGS` in the workspace and returns its output, whatever the exit code.
+    pub fn try_run(&self, args: &[&str]) -> RunOutput {
+        run_with_deadline(&mut self.command(args), COMMAND_DEADLINE)
     }
 
     /// Runs `terraform ARGS`; panics with stdout and stderr if it fails.
