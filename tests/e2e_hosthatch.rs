@@ -172,6 +172,13 @@ fn apply_converges_through_a_429_storm() {
                    "share": 0.5, "retry_after": 1, "count": 40}),
         );
         work.apply();
+        let left = sim.admin_get("faults")["faults"][0]["count"]
+            .as_u64()
+            .unwrap_or(0);
+        assert!(
+            left < 30,
+            "the storm hardly touched the apply: {left} of 40 requests left"
+        );
         assert_eq!(server_attr(&work, "status"), "online");
         work.assert_plan_empty();
         destroy_and_assert_empty(&work, sim);

@@ -134,3 +134,36 @@ fn ctrl_c_during_create_keeps_the_server_in_state() {
         sim.assert_empty();
     });
 }
+
+#[test]
+fn a_lost_deploy_answer_adopts_the_server_instead_of_ordering_another() {
+    for_each_terraform(|tf, sim| {
+        for kind in ["drop", "status_after"] {
+            let work = TfWork::new(tf, sim, &config(""));
+            sim.admin_post(
+                "faults",
+                json!({"vendor": "hosthatch", "kind": kind, "status": 500, "count": 1,
+                       "method": "POST", "path_contains": "/deploy"}),
+            );
+            let applied = work.apply();
+            let armed = sim.admin_get("faults");
+            assert_eq!(
+                armed["faults"],
+                json!([]),
+                "{kind}: the deploy fault never fired"
+            );
+            let ids = sim.hosthatch_server_ids();
+            assert_eq!(
+                ids.len(),
+                1,
+                "{kind}: one server expected, got {ids:?}\n{}",
+                applied.combined()
+            );
+            let in_state = resource_attr(&work.state_json(), "hosthatch_server.web", "id");
+            assert_eq!(in_state.as_str(), Some(ids[0].as_str()), "{kind}");
+            work.assert_plan_empty();
+            work.destroy();
+            sim.assert_empty();
+        }
+    });
+}
