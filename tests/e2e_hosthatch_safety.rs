@@ -167,3 +167,45 @@ fn a_lost_deploy_answer_adopts_the_server_instead_of_ordering_another() {
         }
     });
 }
+
+#[test]
+fn invalid_configuration_is_reported_at_the_attribute_without_calling_the_api() {
+    for_each_terraform(|tf, sim| {
+        let extra = "  power_state = \"paused\"\n  additional_ipv4 = 9\n  timeouts {\n    create = \"ten minutes\"\n  }\n";
+        let work = TfWork::new(tf, sim, &config(extra));
+        let out = work.try_run(&["plan", "-no-color", "-input=false"]);
+        assert!(!out.success(), "an invalid configuration must not plan");
+        let text = out.combined();
+        for expected in [
+            "power_state",
+            "\"running\", \"stopped\"",
+            "additional_ipv4",
+            "timeouts.create",
+            "main.tf",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+        assert_eq!(
+            sim.admin_get("stats")["total"],
+            0,
+            "no API call may be made:\n{text}"
+        );
+    });
+}
+
+#[test]
+fn a_missing_token_names_both_ways_to_set_it() {
+    for_each_terraform(|tf, sim| {
+        let mut work = TfWork::new(tf, sim, &config(""));
+        work.set_env("HOSTHATCH_TOKEN", "");
+        let out = work.try_run(&["plan", "-no-color", "-input=false"]);
+        assert!(!out.success());
+        let text = out.combined();
+        assert!(text.contains("Missing HostHatch API token"), "{text}");
+        assert!(
+            text.contains("HOSTHATCH_TOKEN") && text.contains("token"),
+            "{text}"
+        );
+        assert_eq!(sim.admin_get("stats")["total"], 0);
+    });
+}
