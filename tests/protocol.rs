@@ -377,3 +377,133 @@ fn debug_mode_prints_a_reattach_value() {
     assert_eq!(entry["ProtocolVersion"], 5);
     assert_eq!(entry["Addr"]["Network"], "unix");
 }
+
+fn server_type() -> hostform::tfplugin::Type {
+    use hostform::tfplugin::provider::Provider;
+    let provider = hostform::vendors::hosthatch::provider();
+    let server = provider
+        .resources()
+        .into_iter()
+        .find(|r| r.type_name() == "hosthatch_server")
+        .unwrap();
+    server.schema().block.implied_type()
+}
+
+fn dynamic(value: &hostform::tfplugin::Value) -> pb::DynamicValue {
+    pb::DynamicValue {
+        msgpack: hostform::tfplugin::msgpack::encode(value, &server_type()).unwrap(),
+        json: vec![],
+    }
+}
+
+#[test]
+fn state_upgrade_validation_and_planning_over_the_wire() {
+    use hostform::tfplugin::Value;
+    let id = client_identity();
+    let started = start(Some(&id.cert_pem));
+    runtime().block_on(async {
+        let mut client =
+            pb::provider_client::ProviderClient::new(channel(&started, Some(&id)).await.unwrap());
+
+        let raw = br#"{"id":"112233","hostname":"web","attribute_from_an_older_schema":1}"#;
+        let upgraded = client
+            .upgrade_resource_state(pb::upgrade_resource_state::Request {
+                type_name: "hosthatch_server".into(),
+                version: 0,
+                raw_state: Some(pb::RawState {
+                    json: raw.to_vec(),
+                    flatmap: Default::default(),
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(
+            upgraded.diagnostics.is_empty(),
+            "{:?}",
+            upgraded.diagnostics
+        );
+        let state = hostform::tfplugin::msgpack::decode(
+            &upgraded.upgraded_state.unwrap().msgpack,
+            &server_type(),
+        )
+        .unwrap();
+        assert_eq!(state.get("id").as_str(), Some("112233"));
+        assert!(state.get("product").is_null());
+
+        let flatmap = client
+            .upgrade_resource_state(pb::upgrade_resource_state::Request {
+                type_name: "hosthatch_server".into(),
+                version: 0,
+                raw_state: Some(pb::RawState {
+                    json: vec![],
+                    flatmap: [("id".to_string(), "1".to_string())].into(),
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            flatmap.diagnostics[0].severity,
+            pb::diagnostic::Severity::Error as i32
+        );
+
+        let mut config = Value::null_object(&server_type());
+        for (k, v) in [
+            ("product", "nvme-2gb"),
+            ("location", "AMS"),
+            ("billing", "monthly"),
+            ("image", "ubuntu22"),
+            ("hostname", "web"),
+        ] {
+            config.set(k, v);
+        }
+        config.set("power_state", "paused");
+        let validated = client
+            .validate_resource_type_config(pb::validate_resource_type_config::Request {
+                type_name: "hosthatch_server".into(),
+                config: Some(dynamic(&config)),
+                client_capabilities: None,
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let diag = validated
+            .diagnostics
+            .first()
+            .expect("power_state = paused must be refused");
+        let step = &diag.attribute.as_ref().unwrap().steps[0];
+        assert_eq!(
+            step.selector,
+            Some(pb::attribute_path::step::Selector::AttributeName(
+                "power_state".into()
+            ))
+        );
+
+        config.set("power_state", Value::Null);
+        let planned = client
+            .plan_resource_change(pb::plan_resource_change::Request {
+                type_name: "hosthatch_server".into(),
+                prior_state: Some(dynamic(&Value::Null)),
+                proposed_new_state: Some(dynamic(&config)),
+                config: Some(dynamic(&config)),
+                prior_private: b"opaque".to_vec(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            planned.planned_private, b"opaque",
+            "private state must be echoed"
+        );
+        let plan = hostform::tfplugin::msgpack::decode(
+            &planned.planned_state.unwrap().msgpack,
+            &server_type(),
+        )
+        .unwrap();
+        assert!(plan.get("id").is_unknown());
+        assert!(plan.get("power_state").is_unknown());
+        assert_eq!(plan.get("cancel_immediately"), &Value::Bool(true));
+    });
+}
