@@ -151,6 +151,28 @@ fn settle(mut value: Value, schema: &Schema, carry_from: &Value) -> Value {
     full
 }
 
+/// Runs the schema's attribute checks and then the type's own `validate` on a configuration.
+fn validate_config(
+    config: Option<&pb::DynamicValue>,
+    schema: &Schema,
+    own_checks: impl FnOnce(&Value, &mut Diagnostics),
+) -> Vec<pb::Diagnostic> {
+    let mut diags = Diagnostics::default();
+    let config = decode(
+        config,
+        &schema.block.implied_type(),
+        "configuration",
+        &mut diags,
+    );
+    if !diags.has_errors() {
+        schema
+            .block
+            .validate(&config, &Default::default(), &mut diags);
+        own_checks(&config, &mut diags);
+    }
+    diags.to_proto()
+}
+
 fn set_defaults(value: &mut Value, schema: &Schema) {
     for attr in &schema.block.attributes {
         if let Some(default) = &attr.default {
@@ -248,21 +270,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
         let req = request.into_inner();
         let (resource, schema) = self.resource(&req.type_name)?;
-        let mut diags = Diagnostics::default();
-        let config = decode(
-            req.config.as_ref(),
-            &schema.block.implied_type(),
-            "configuration",
-            &mut diags,
-        );
-        if !diags.has_errors() {
-            schema
-                .block
-                .validate(&config, &Default::default(), &mut diags);
-            resource.validate(&config, &mut diags);
-        }
+        let diagnostics = validate_config(req.config.as_ref(), schema, |config, diags| {
+            resource.validate(config, diags)
+        });
         Ok(Response::new(pb::validate_resource_type_config::Response {
-            diagnostics: diags.to_proto(),
+            diagnostics,
         }))
     }
 
@@ -272,21 +284,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_data_source_config::Response>, Status> {
         let req = request.into_inner();
         let (data_source, schema) = self.data_source(&req.type_name)?;
-        let mut diags = Diagnostics::default();
-        let config = decode(
-            req.config.as_ref(),
-            &schema.block.implied_type(),
-            "configuration",
-            &mut diags,
-        );
-        if !diags.has_errors() {
-            schema
-                .block
-                .validate(&config, &Default::default(), &mut diags);
-            data_source.validate(&config, &mut diags);
-        }
+        let diagnostics = validate_config(req.config.as_ref(), schema, |config, diags| {
+            data_source.validate(config, diags)
+        });
         Ok(Response::new(pb::validate_data_source_config::Response {
-            diagnostics: diags.to_proto(),
+            diagnostics,
         }))
     }
 
