@@ -116,7 +116,7 @@ pub async fn wait_product(
     .await
 }
 
-/// Waits until the server is gone (404) or cancelled.
+/// Waits until the API no longer knows the server (404).
 pub async fn wait_gone(
     ctx: &Ctx<HostHatchClient>,
     id: i64,
