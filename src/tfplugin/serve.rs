@@ -40,6 +40,8 @@ pub fn serve<P: Provider>(provider: P) -> ! {
         std::process::exit(0);
     }
     let debug = args.iter().any(|a| a == "--debug");
+    // The vendors' HTTPS clients use the process default; see tls.rs for why it is ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     super::log::init(name);
     super::log::install_panic_hook();
     if !debug {
