@@ -27,13 +27,14 @@ start_sim() {
   SIM_URL="${line#hostform-sim listening on }"
 }
 
-# write_cli_config FILE PROVIDER_DIR: dev_overrides for every hostform vendor.
+# write_cli_config FILE PROVIDER_DIR: dev_overrides for every hostform vendor built there.
 write_cli_config() {
   local file="$1" dir="$2" vendor
   {
     echo "provider_installation {"
     echo "  dev_overrides {"
     for vendor in $HOSTFORM_VENDORS; do
+      [[ -x "${dir}/terraform-provider-${vendor}" ]] || continue
       echo "    \"hostform/${vendor}\" = \"${dir}\""
     done
     echo "  }"

@@ -218,6 +218,11 @@ fn dev_overrides_config(provider_dir: &Path) -> String {
     let dir = format!("{:?}", provider_dir.display().to_string());
     let entries: String = PROVIDER_NAMES
         .iter()
+        .filter(|name| {
+            provider_dir
+                .join(format!("terraform-provider-{name}"))
+                .is_file()
+        })
         .map(|name| format!("    \"hostform/{name}\" = {dir}\n"))
         .collect();
     format!("provider_installation {{\n  dev_overrides {{\n{entries}  }}\n  direct {{}}\n}}\n")
