@@ -17,6 +17,7 @@ use reqwest::header::{HeaderValue, ACCEPT, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
+use tokio_util::sync::CancellationToken;
 
 use super::lenient::parse_tolerant_json;
 
@@ -188,6 +189,7 @@ pub struct ApiClient {
     max_retries: u32,
     backoff_base: Duration,
     error_message: ErrorMessageParser,
+    cancel: CancellationToken,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -225,12 +227,20 @@ impl ApiClient {
             max_retries: settings.max_retries,
             backoff_base: Duration::from_millis(500),
             error_message: generic_error_message,
+            cancel: CancellationToken::new(),
         })
     }
 
     /// Uses `parser` to find the vendor's message in error bodies.
     pub fn with_error_parser(mut self, parser: ErrorMessageParser) -> ApiClient {
         self.error_message = parser;
+        self
+    }
+
+    /// Ends retry pauses early when `cancel` fires (Terraform's Stop): the last error is
+    /// returned instead of waiting for the next attempt.
+    pub fn with_cancel(mut self, cancel: CancellationToken) -> ApiClient {
+        self.cancel = cancel;
         self
     }
 
@@ -299,7 +309,13 @@ impl ApiClient {
                 self.max_retries,
                 delay.as_millis()
             );
-            tokio::time::sleep(delay).await;
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = self.cancel.cancelled() => {
+                    log::debug!("{request}: stop requested, not retrying");
+                    return Err(error);
+                }
+            }
             attempt += 1;
         }
     }
@@ -515,6 +531,34 @@ mod tests {
         assert_eq!(hits.load(Ordering::SeqCst), 2);
         assert!(
             started.elapsed() >= Duration::from_millis(950),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn stop_ends_a_retry_pause_with_the_last_error() {
+        let hits = Arc::new(AtomicU32::new(0));
+        let base = serve(flaky(
+            StatusCode::TOO_MANY_REQUESTS,
+            5,
+            hits.clone(),
+            Some("30"),
+        ))
+        .await;
+        let stop = CancellationToken::new();
+        let api = client(base, 5).with_cancel(stop.clone());
+        let stopper = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            stop.cancel();
+        });
+        let started = std::time::Instant::now();
+        let err = api.get("/thing").await.unwrap_err();
+        stopper.await.unwrap();
+        assert_eq!(err.status(), Some(429));
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
             "{:?}",
             started.elapsed()
         );

@@ -350,7 +350,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         if !diags.has_errors() {
             if let Some(client) = self
                 .provider
-                .configure(&config, &req.terraform_version, &mut diags)
+                .configure(
+                    &config,
+                    &req.terraform_version,
+                    self.stop.clone(),
+                    &mut diags,
+                )
                 .await
             {
                 if let Ok(mut slot) = self.client.write() {

@@ -31,11 +31,13 @@ pub trait Provider: Send + Sync + 'static {
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
     /// Builds the client. Returns `None` with an error diagnostic when it cannot, or `None`
-    /// without one when the configuration is not known yet (during plan).
+    /// without one when the configuration is not known yet (during plan). `stop` is cancelled
+    /// when Terraform asks the provider to stop: the client's retry pauses should end then.
     async fn configure(
         &self,
         config: &Value,
         terraform_version: &str,
+        stop: CancellationToken,
         diags: &mut Diagnostics,
     ) -> Option<Self::Client>;
 

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
 
 use crate::support::{ApiClient, Auth, HttpSettings};
 use crate::tfplugin::provider::{DataSource, Provider, Resource};
@@ -119,6 +120,7 @@ impl Provider for HostHatchProvider {
         &self,
         config: &Value,
         terraform_version: &str,
+        stop: CancellationToken,
         diags: &mut Diagnostics,
     ) -> Option<HostHatchClient> {
         if !config.is_wholly_known() {
@@ -184,7 +186,9 @@ impl Provider for HostHatchProvider {
         };
         match ApiClient::new(settings) {
             Ok(api) => Some(HostHatchClient {
-                api: api.with_error_parser(models::error_message),
+                api: api
+                    .with_error_parser(models::error_message)
+                    .with_cancel(stop),
                 poll_interval,
             }),
             Err(e) => {
@@ -227,7 +231,12 @@ mod tests {
     async fn unknown_configuration_is_not_an_error() {
         let mut d = Diagnostics::default();
         assert!(provider()
-            .configure(&config(&[("token", Value::Unknown)]), "1.9.0", &mut d)
+            .configure(
+                &config(&[("token", Value::Unknown)]),
+                "1.9.0",
+                CancellationToken::new(),
+                &mut d
+            )
             .await
             .is_none());
         assert!(d.0.is_empty());
@@ -240,7 +249,10 @@ mod tests {
             ("token", "abcd-token".into()),
             ("poll_interval", "soon".into()),
         ]);
-        assert!(provider().configure(&c, "1.9.0", &mut d).await.is_none());
+        assert!(provider()
+            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .is_none());
         assert_eq!(d.0[0].path, Some(AttrPath::attr("poll_interval")));
     }
 
@@ -251,7 +263,10 @@ mod tests {
             ("token", "abcd-token".into()),
             ("poll_interval", "100ms".into()),
         ]);
-        let client = provider().configure(&c, "1.9.0", &mut d).await.unwrap();
+        let client = provider()
+            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .unwrap();
         assert_eq!(client.poll_interval, Duration::from_millis(100));
         assert!(d.0.is_empty());
     }
@@ -263,7 +278,7 @@ mod tests {
         }
         let mut d = Diagnostics::default();
         assert!(provider()
-            .configure(&config(&[]), "1.9.0", &mut d)
+            .configure(&config(&[]), "1.9.0", CancellationToken::new(), &mut d)
             .await
             .is_none());
         assert_eq!(d.0[0].summary, "Missing HostHatch API token");
@@ -277,7 +292,10 @@ mod tests {
             ("token", "abcd-token".into()),
             ("endpoint", "cloud.hosthatch.com".into()),
         ]);
-        assert!(provider().configure(&c, "1.9.0", &mut d).await.is_none());
+        assert!(provider()
+            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .is_none());
         assert_eq!(d.0[0].path, Some(AttrPath::attr("endpoint")));
     }
 
