@@ -167,6 +167,16 @@ async fn channel(
         .map_err(|e| format!("{e:?}"))
 }
 
+/// Connects as `identity` and asks for the schema: Ok only if the provider served it.
+async fn get_schema_as(started: &Started, identity: Option<&ClientIdentity>) -> Result<(), String> {
+    let ch = channel(started, identity).await?;
+    pb::provider_client::ProviderClient::new(ch)
+        .get_schema(pb::get_provider_schema::Request {})
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
     let start = Instant::now();
     while start.elapsed() < limit {
@@ -261,14 +271,7 @@ fn a_connection_without_the_client_certificate_is_refused() {
     let id = client_identity();
     let started = start(Some(&id.cert_pem));
     runtime().block_on(async {
-        let result = match channel(&started, None).await {
-            Err(e) => Err(e),
-            Ok(ch) => pb::provider_client::ProviderClient::new(ch)
-                .get_schema(pb::get_provider_schema::Request {})
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        };
+        let result = get_schema_as(&started, None).await;
         assert!(
             result.is_err(),
             "a client without a certificate got through"
@@ -282,14 +285,7 @@ fn a_connection_with_another_certificate_is_refused() {
     let stranger = client_identity();
     let started = start(Some(&announced.cert_pem));
     runtime().block_on(async {
-        let result = match channel(&started, Some(&stranger)).await {
-            Err(e) => Err(e),
-            Ok(ch) => pb::provider_client::ProviderClient::new(ch)
-                .get_schema(pb::get_provider_schema::Request {})
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        };
+        let result = get_schema_as(&started, Some(&stranger)).await;
         assert!(
             result.is_err(),
             "a client with a different certificate got through"
