@@ -125,13 +125,30 @@ pub fn to_plain(value: &Value) -> Json {
 }
 
 /// Builds a value of type `ty` from plain JSON (the inverse of [`to_plain`] for typed structs).
+/// A `dynamic` position takes the type the JSON itself suggests.
 pub fn from_plain(json: &Json, ty: &Type) -> Result<Value, String> {
     match ty {
-        Type::Dynamic => Ok(Value::Dynamic(
-            Type::String,
-            Box::new(json.to_string().into()),
-        )),
+        Type::Dynamic if json.is_null() => Ok(Value::Null),
+        Type::Dynamic => {
+            let inferred = plain_type(json);
+            Ok(Value::Dynamic(
+                inferred.clone(),
+                Box::new(decode(json, &inferred)?),
+            ))
+        }
         _ => decode(json, ty),
+    }
+}
+
+fn plain_type(json: &Json) -> Type {
+    match json {
+        Json::Bool(_) => Type::Bool,
+        Json::Number(_) => Type::Number,
+        Json::Array(items) => Type::Tuple(items.iter().map(plain_type).collect()),
+        Json::Object(m) => {
+            Type::Object(m.iter().map(|(k, v)| (k.clone(), plain_type(v))).collect())
+        }
+        Json::String(_) | Json::Null => Type::String,
     }
 }
 
@@ -169,6 +186,19 @@ mod tests {
     fn plain_round_trip() {
         let v = decode(&json!({"id": "1", "size": 2.5, "tags": ["a"]}), &ty()).unwrap();
         assert_eq!(from_plain(&to_plain(&v), &ty()).unwrap(), v);
+    }
+
+    #[test]
+    fn plain_json_in_a_dynamic_position_keeps_its_shape() {
+        let v = from_plain(&json!({"n": 1, "tags": ["a"]}), &Type::Dynamic).unwrap();
+        let Value::Dynamic(ty, inner) = v else {
+            panic!("not dynamic")
+        };
+        assert_eq!(
+            ty.to_json(),
+            json!(["object", {"n": "number", "tags": ["tuple", ["string"]]}])
+        );
+        assert_eq!(inner.get("n").as_i64(), Some(1));
     }
 
     #[test]
