@@ -1,0 +1,6 @@
+//! The hoster (HosterAPI) Terraform provider plugin: started by Terraform, serves plugin
+//! protocol 5.
+
+fn main() {
+    hostform::tfplugin::serve::serve(hostform::vendors::hoster::provider())
+}

@@ -1,0 +1,1 @@
+//! Lifecycle tests of the hoster resources against the simulator.

@@ -1,0 +1,306 @@
+//! The hoster provider (HosterAPI reseller API): its configuration (token, endpoint, polling
+//! and retry knobs), the client it builds, and the resources and data sources it offers.
+
+pub mod api;
+pub mod data_templates;
+pub mod data_vm;
+pub mod data_vms;
+pub mod disk;
+pub mod jobs;
+#[cfg(test)]
+mod lifecycle_tests;
+pub mod models;
+pub mod vm;
+mod vm_actions;
+mod vm_state;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use crate::support::{ApiClient, Auth, HttpSettings};
+use crate::tfplugin::provider::{DataSource, Provider, Resource};
+use crate::tfplugin::timeouts::parse_duration;
+use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
+
+pub use api::HosterClient;
+
+pub const DEFAULT_ENDPOINT: &str = "https://reseller.hosterapi.de/api/v1";
+pub const TOKEN_ENV: &str = "HOSTER_TOKEN";
+pub const ENDPOINT_ENV: &str = "HOSTER_ENDPOINT";
+
+/// The hoster provider.
+pub struct HosterProvider;
+
+pub fn provider() -> HosterProvider {
+    HosterProvider
+}
+
+fn config_schema() -> Schema {
+    Schema::new(
+        Block::new("Manages virtual machines, dedicated servers, backups and software installs through the [HosterAPI](https://reseller.hosterapi.de) reseller API.")
+            .attr(
+                Attribute::optional("token", Type::String)
+                    .sensitive()
+                    .env(TOKEN_ENV)
+                    .describe("API token from HosterAPI support (the part after `Bearer `). Defaults to the `HOSTER_TOKEN` environment variable."),
+            )
+            .attr(
+                Attribute::optional("endpoint", Type::String)
+                    .env(ENDPOINT_ENV)
+                    .check(Check::NonEmpty)
+                    .describe("Base URL of the HosterAPI. Defaults to the `HOSTER_ENDPOINT` environment variable, then `https://reseller.hosterapi.de/api/v1`."),
+            )
+            .attr(
+                Attribute::optional("poll_interval", Type::String)
+                    .check(Check::Duration)
+                    .describe("How often to poll while waiting for a job, a power change or an order, as a Go duration (default `\"5s\"`). Pauses grow from it with backoff."),
+            )
+            .attr(
+                Attribute::optional("max_retries", Type::Number)
+                    .check(Check::IntRange(0, 100))
+                    .describe("How many times a request is retried after a rate limit (429), or after a server error or network failure where that is safe (default 5)."),
+            )
+            .attr(
+                Attribute::optional("request_timeout", Type::String)
+                    .check(Check::Duration)
+                    .describe("How long one HTTP request may take, as a Go duration (default `\"60s\"`)."),
+            ),
+    )
+}
+
+/// A duration argument, its default when null, or an error at its path.
+fn duration_arg(
+    config: &Value,
+    name: &str,
+    default: Duration,
+    diags: &mut Diagnostics,
+) -> Option<Duration> {
+    match config.get(name).as_str() {
+        None => Some(default),
+        Some(text) => match parse_duration(text) {
+            Ok(d) if !d.is_zero() => Some(d),
+            Ok(_) => {
+                diags.attr_error(
+                    AttrPath::attr(name),
+                    format!("Invalid {name}"),
+                    format!("{name} must be longer than zero."),
+                );
+                None
+            }
+            Err(problem) => {
+                diags.attr_error(AttrPath::attr(name), format!("Invalid {name}"), problem);
+                None
+            }
+        },
+    }
+}
+
+fn env_nonempty(var: &str) -> Option<String> {
+    std::env::var(var)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+#[async_trait]
+impl Provider for HosterProvider {
+    type Client = HosterClient;
+
+    fn name(&self) -> &'static str {
+        "hoster"
+    }
+
+    fn schema(&self) -> Schema {
+        config_schema()
+    }
+
+    async fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+        stop: CancellationToken,
+        diags: &mut Diagnostics,
+    ) -> Option<HosterClient> {
+        if !config.is_wholly_known() {
+            return None;
+        }
+        let token = config
+            .get("token")
+            .as_str()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .or_else(|| env_nonempty(TOKEN_ENV));
+        let Some(token) = token else {
+            diags.error(
+                "Missing HosterAPI token",
+                "The provider needs an API token from HosterAPI support: set the `token` argument in the provider block, or the HOSTER_TOKEN environment variable.",
+            );
+            return None;
+        };
+        crate::tfplugin::log::register_secret(&token);
+        let endpoint = config
+            .get("endpoint")
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| env_nonempty(ENDPOINT_ENV))
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            diags.attr_error(
+                AttrPath::attr("endpoint"),
+                "Invalid endpoint",
+                format!("endpoint must be an http:// or https:// URL such as {DEFAULT_ENDPOINT}, not {endpoint:?}."),
+            );
+            return None;
+        }
+        let poll_interval = duration_arg(config, "poll_interval", Duration::from_secs(5), diags);
+        let request_timeout =
+            duration_arg(config, "request_timeout", Duration::from_secs(60), diags);
+        let max_retries = match config.get("max_retries") {
+            Value::Null => Some(5),
+            v => match v.as_i64().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => {
+                    diags.attr_error(
+                        AttrPath::attr("max_retries"),
+                        "Invalid max_retries",
+                        "max_retries must be a whole number from 0 to 100.",
+                    );
+                    None
+                }
+            },
+        };
+        let (Some(poll_interval), Some(request_timeout), Some(max_retries)) =
+            (poll_interval, request_timeout, max_retries)
+        else {
+            return None;
+        };
+        let settings = HttpSettings {
+            endpoint,
+            user_agent_suffix: terraform_version.to_string(),
+            request_timeout,
+            max_retries,
+            auth: Auth::Bearer(token),
+        };
+        match ApiClient::new(settings) {
+            Ok(api) => Some(HosterClient {
+                api: api
+                    .with_error_parser(models::error_message)
+                    .with_cancel(stop),
+                poll_interval,
+                order_lock: Default::default(),
+            }),
+            Err(e) => {
+                diags.error("Cannot set up the HosterAPI client", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource<HosterClient>>> {
+        vec![Arc::new(vm::VmResource)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<HosterClient>>> {
+        vec![
+            Arc::new(data_templates::TemplatesDataSource),
+            Arc::new(data_vm::VmDataSource),
+            Arc::new(data_vms::VmsDataSource),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = Value::null_object(&config_schema().block.implied_type());
+        for (k, x) in pairs {
+            v.set(k, x.clone());
+        }
+        v
+    }
+
+    #[tokio::test]
+    async fn unknown_configuration_is_not_an_error() {
+        let mut d = Diagnostics::default();
+        assert!(provider()
+            .configure(
+                &config(&[("token", Value::Unknown)]),
+                "1.9.0",
+                CancellationToken::new(),
+                &mut d
+            )
+            .await
+            .is_none());
+        assert!(d.0.is_empty());
+    }
+
+    #[tokio::test]
+    async fn bad_durations_point_at_the_attribute() {
+        let mut d = Diagnostics::default();
+        let c = config(&[
+            ("token", "abcd-token".into()),
+            ("poll_interval", "soon".into()),
+        ]);
+        assert!(provider()
+            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .is_none());
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("poll_interval")));
+    }
+
+    #[tokio::test]
+    async fn a_token_in_the_config_configures() {
+        let mut d = Diagnostics::default();
+        let c = config(&[
+            ("token", "abcd-token".into()),
+            ("poll_interval", "100ms".into()),
+        ]);
+        let client = provider()
+            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .unwrap();
+        assert_eq!(client.poll_interval, Duration::from_millis(100));
+        assert!(d.0.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_missing_token_names_both_ways_to_give_one() {
+        if std::env::var(TOKEN_ENV).is_ok() {
+            return;
+        }
+        let mut d = Diagnostics::default();
+        assert!(provider()
+            .configure(&config(&[]), "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .is_none());
+        assert_eq!(d.0[0].summary, "Missing HosterAPI token");
+        assert!(d.0[0].detail.contains("`token`") && d.0[0].detail.contains(TOKEN_ENV));
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_must_be_a_url() {
+        let mut d = Diagnostics::default();
+        let c = config(&[
+            ("token", "abcd-token".into()),
+            ("endpoint", "reseller.hosterapi.de".into()),
+        ]);
+        assert!(provider()
+            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
+            .await
+            .is_none());
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("endpoint")));
+    }
+
+    #[test]
+    fn every_argument_is_described() {
+        for a in &config_schema().block.attributes {
+            assert!(!a.description.is_empty(), "{}", a.name);
+        }
+    }
+}
