@@ -99,6 +99,7 @@ impl HosterClient {
         disk: &str,
         ip_count: i64,
     ) -> Result<JobStarted, ApiError> {
+        let disk = super::disk::api_form(disk);
         let body = json!({"template": template, "cpuCores": cpu_cores, "mem": mem, "disk": disk, "ipCount": ip_count});
         let response = self
             .api

@@ -33,6 +33,15 @@ pub fn check(value: &Value) -> Result<(), String> {
     }
 }
 
+/// The size as the API takes it: whole gigabytes as `"NG"`, anything else as `"NM"`.
+pub fn api_form(text: &str) -> String {
+    match megabytes(text) {
+        Some(mb) if mb % 1024 == 0 => format!("{}G", mb / 1024),
+        Some(mb) => format!("{mb}M"),
+        None => text.trim().to_string(),
+    }
+}
+
 /// True when both texts are the same size.
 pub fn same_size(a: &str, b: &str) -> bool {
     matches!((megabytes(a), megabytes(b)), (Some(x), Some(y)) if x == y)
@@ -55,6 +64,9 @@ mod tests {
         assert_eq!(megabytes(""), None);
         assert_eq!(megabytes("10X"), None);
         assert!(same_size("10G", "10240M"));
+        assert_eq!(api_form("10240M"), "10G");
+        assert_eq!(api_form("1t"), "1024G");
+        assert_eq!(api_form("1500M"), "1500M");
         assert!(!same_size("10G", "11G"));
     }
 }

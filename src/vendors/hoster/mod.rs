@@ -5,6 +5,8 @@ pub mod api;
 pub mod data_templates;
 pub mod data_vm;
 pub mod data_vms;
+pub mod dedicated;
+mod dedicated_state;
 pub mod disk;
 pub mod jobs;
 #[cfg(test)]
@@ -12,6 +14,7 @@ mod lifecycle_tests;
 pub mod models;
 pub mod vm;
 mod vm_actions;
+pub mod vm_backup;
 mod vm_state;
 
 use std::sync::Arc;
@@ -201,7 +204,11 @@ impl Provider for HosterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<HosterClient>>> {
-        vec![Arc::new(vm::VmResource)]
+        vec![
+            Arc::new(vm::VmResource),
+            Arc::new(dedicated::DedicatedServerResource),
+            Arc::new(vm_backup::VmBackupResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<HosterClient>>> {

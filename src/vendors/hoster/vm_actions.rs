@@ -133,7 +133,7 @@ pub fn change_request(prior: &Value, planned: &Value) -> Map<String, Json> {
             .as_str()
             .is_some_and(|p| disk::same_size(p, size));
         if !same {
-            body.insert("disk".into(), json!(size));
+            body.insert("disk".into(), json!(disk::api_form(size)));
         }
     }
     body
