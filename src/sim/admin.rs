@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::sim::faults::FaultSpec;
+use crate::sim::hoster;
 use crate::sim::hosthatch;
 use crate::sim::store::{lock, SimState};
 use crate::sim::vendor_names;
@@ -29,6 +30,7 @@ pub fn router(state: SimState) -> Router {
         .route("/stats", get(stats))
         .route("/time", get(show_time).post(advance_time))
         .nest("/hosthatch", hosthatch::admin::router())
+        .nest("/hoster", hoster::admin::router())
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin route") })
         .with_state(state)
 }
@@ -71,12 +73,15 @@ async fn reset(State(state): State<SimState>) -> Response {
 async fn dump_state(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
     let hosthatch = hosthatch::admin::dump(&lock(&state.hosthatch), now);
-    Json(json!({ "hosthatch": hosthatch })).into_response()
+    let (hoster_store, hoster_now) = hoster::open(&state);
+    let hoster = hoster::admin::dump(&hoster_store, hoster_now);
+    Json(json!({ "hosthatch": hosthatch, "hoster": hoster })).into_response()
 }
 
 async fn empty(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
-    let left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
+    let mut left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
+    left.extend(hoster::admin::leftovers(&hoster::open(&state).0));
     Json(json!({ "empty": left.is_empty(), "left": left })).into_response()
 }
 

@@ -51,6 +51,11 @@ impl Clock {
         }
     }
 
+    /// Unix seconds at virtual time 0 (a virtual time `t` is unix time `base + t`).
+    pub fn unix_secs_at_start(&self) -> u64 {
+        self.unix_secs_at_start
+    }
+
     /// The virtual calendar date "today" (UTC).
     pub fn today(&self) -> CivilDate {
         let unix_secs = self.unix_secs_at_start as f64 + self.now();

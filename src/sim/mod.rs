@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod clock;
 pub mod faults;
+pub mod hoster;
 pub mod hosthatch;
 pub mod stats;
 pub mod store;
@@ -39,7 +40,7 @@ pub struct VendorSpec {
 }
 
 /// Every simulated vendor.
-pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC];
+pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC, &hoster::SPEC];
 
 /// Names of every simulated vendor.
 pub fn vendor_names() -> Vec<&'static str> {
@@ -52,8 +53,13 @@ pub fn app(state: SimState) -> Router {
         (state.clone(), &hosthatch::SPEC),
         faults::inject,
     ));
+    let hoster_api = hoster::router(state.clone()).layer(middleware::from_fn_with_state(
+        (state.clone(), &hoster::SPEC),
+        faults::inject,
+    ));
     Router::new()
         .nest(hosthatch::SPEC.prefix, hosthatch_api)
+        .nest(hoster::SPEC.prefix, hoster_api)
         .nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
         .layer(middleware::from_fn_with_state(state, log_request))

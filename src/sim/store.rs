@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::sim::clock::Clock;
 use crate::sim::faults::FaultTable;
+use crate::sim::hoster::model::HosterStore;
 use crate::sim::hosthatch::model::HostHatchStore;
 use crate::sim::stats::RequestStats;
 
@@ -41,6 +42,7 @@ pub struct SimInner {
     pub faults: Mutex<FaultTable>,
     pub stats: Mutex<RequestStats>,
     pub hosthatch: Mutex<HostHatchStore>,
+    pub hoster: Mutex<HosterStore>,
 }
 
 impl SimInner {
@@ -53,6 +55,7 @@ impl SimInner {
             faults: Mutex::new(FaultTable::default()),
             stats: Mutex::new(RequestStats::default()),
             hosthatch: Mutex::new(HostHatchStore::default()),
+            hoster: Mutex::new(HosterStore::default()),
         })
     }
 
@@ -61,6 +64,7 @@ impl SimInner {
         *lock(&self.faults) = FaultTable::default();
         *lock(&self.stats) = RequestStats::default();
         *lock(&self.hosthatch) = HostHatchStore::default();
+        *lock(&self.hoster) = HosterStore::default();
     }
 }
 
