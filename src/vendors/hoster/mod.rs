@@ -2,6 +2,8 @@
 //! and retry knobs), the client it builds, and the resources and data sources it offers.
 
 pub mod api;
+pub mod data_lists;
+pub mod data_market;
 pub mod data_templates;
 pub mod data_vm;
 pub mod data_vms;
@@ -216,6 +218,11 @@ impl Provider for HosterProvider {
             Arc::new(data_templates::TemplatesDataSource),
             Arc::new(data_vm::VmDataSource),
             Arc::new(data_vms::VmsDataSource),
+            Arc::new(data_market::MarketDataSource),
+            Arc::new(data_lists::DedicatedTemplatesDataSource),
+            Arc::new(data_lists::SoftwarePackagesDataSource),
+            Arc::new(data_lists::VmBackupsDataSource),
+            Arc::new(data_lists::VmIncidentsDataSource),
         ]
     }
 }
