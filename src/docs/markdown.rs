@@ -96,8 +96,11 @@ fn block_line(nested: &NestedBlock, path: &str) -> String {
     )
 }
 
+/// A section title of a schema listing, and which attributes it lists.
+type AttributeGroup = (&'static str, fn(&Attribute) -> bool);
+
 fn schema_sections(out: &mut String, block: &Block, resource: bool, path: &str) {
-    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+    let groups: [AttributeGroup; 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional && !a.required),
