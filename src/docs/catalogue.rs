@@ -1,13 +1,15 @@
 //! What a provider offers, as plain data: its schema and the schemas of its resources, data
 //! sources and ephemeral resources. The docs generator and the schema checks work from this.
 
-use crate::tfplugin::provider::Provider;
+use crate::tfplugin::provider::{DefaultTimeouts, Provider};
 use crate::tfplugin::schema::Schema;
 
 /// One resource, data source or ephemeral resource type and its schema.
 pub struct TypeEntry {
     pub type_name: &'static str,
     pub schema: Schema,
+    /// A resource's default timeouts, when it has a `timeouts` block.
+    pub timeouts: Option<DefaultTimeouts>,
 }
 
 /// Everything one provider offers.
@@ -27,9 +29,18 @@ impl Catalogue {
             resources: provider
                 .resources()
                 .iter()
-                .map(|r| TypeEntry {
-                    type_name: r.type_name(),
-                    schema: r.schema(),
+                .map(|r| {
+                    let schema = r.schema();
+                    let has_timeouts = schema
+                        .block
+                        .blocks
+                        .iter()
+                        .any(|b| b.type_name == "timeouts");
+                    TypeEntry {
+                        type_name: r.type_name(),
+                        timeouts: has_timeouts.then(|| r.default_timeouts()),
+                        schema,
+                    }
                 })
                 .collect(),
             data_sources: provider
@@ -38,6 +49,7 @@ impl Catalogue {
                 .map(|d| TypeEntry {
                     type_name: d.type_name(),
                     schema: d.schema(),
+                    timeouts: None,
                 })
                 .collect(),
             ephemeral_resources: provider
@@ -46,6 +58,7 @@ impl Catalogue {
                 .map(|e| TypeEntry {
                     type_name: e.type_name(),
                     schema: e.schema(),
+                    timeouts: None,
                 })
                 .collect(),
         };

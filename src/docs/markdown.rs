@@ -191,6 +191,17 @@ pub fn type_page(catalogue: &Catalogue, kind: Kind, entry: &TypeEntry, extras: &
     example_section(&mut out, extras);
     let _ = writeln!(out, "## Schema\n");
     schema_sections(&mut out, &entry.schema.block, kind == Kind::Resource, "");
+    if let Some(defaults) = &entry.timeouts {
+        let _ = writeln!(out, "## Timeouts\n");
+        let _ = writeln!(
+            out,
+            "When the `timeouts` block leaves an operation out, it may wait this long: create {}, read {}, update {}, delete {}.\n",
+            minutes(defaults.create),
+            minutes(defaults.read),
+            minutes(defaults.update),
+            minutes(defaults.delete)
+        );
+    }
     if let Some(import) = &extras.import {
         let _ = writeln!(out, "## Import\n");
         let _ = writeln!(out, "Import is supported using the following syntax:\n");
@@ -198,6 +209,15 @@ pub fn type_page(catalogue: &Catalogue, kind: Kind, entry: &TypeEntry, extras: &
     }
     guides_section(&mut out, extras);
     finish(out)
+}
+
+fn minutes(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds % 60 == 0 {
+        format!("`{}m`", seconds / 60)
+    } else {
+        format!("`{seconds}s`")
+    }
 }
 
 fn block_has_write_only(schema: &Schema) -> bool {
