@@ -88,8 +88,7 @@ fn parse_version(text: &str) -> (u32, u32) {
 fn minimum_terraform(example: &Path) -> (u32, u32) {
     let text = tf_text(example);
     let write_only = text.lines().any(|line| {
-        line.trim_start()
-            .split_whitespace()
+        line.split_whitespace()
             .next()
             .is_some_and(|w| w.ends_with("_wo"))
     });
