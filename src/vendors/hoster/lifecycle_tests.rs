@@ -470,3 +470,96 @@ async fn data_sources_list_templates_and_vms() {
     assert_eq!(read.get("disk").as_str(), Some("10G"));
     assert_eq!(read.get("power_state").as_str(), Some("running"));
 }
+
+#[tokio::test]
+async fn software_installs_with_either_password_and_uninstalls_only_with_a_stored_one() {
+    use super::software::{schema, SoftwareResource};
+    let (sim, client) = start().await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let vm = VmResource.create(&c, &planned_vm(), &mut d).await;
+    let id = vm.get("id").clone();
+    let password = vm.get("root_password").clone();
+
+    let wrong = planned(
+        schema(),
+        &[
+            ("server", id.clone()),
+            ("package", "ts3".into()),
+            ("password", "wrong".into()),
+        ],
+    );
+    let mut failed = Diagnostics::default();
+    assert!(SoftwareResource
+        .create(&c, &wrong, &mut failed)
+        .await
+        .is_null());
+    assert!(failed.0[0].detail.contains("0xd1"), "{failed:?}");
+
+    let stored = planned(
+        schema(),
+        &[
+            ("server", id.clone()),
+            ("package", "ts3".into()),
+            ("password", password.clone()),
+        ],
+    );
+    let ts3 = SoftwareResource.create(&c, &stored, &mut d).await;
+    ok(&d);
+    assert_eq!(
+        ts3.get("id").as_str(),
+        Some(format!("{}/ts3", id.as_str().unwrap()).as_str())
+    );
+    assert_eq!(SoftwareResource.read(&c, &ts3, &mut d).await, ts3);
+    SoftwareResource.delete(&c, &ts3, &mut d).await;
+    ok(&d);
+
+    let write_only = planned(
+        schema(),
+        &[
+            ("server", id.clone()),
+            ("package", "nginx".into()),
+            ("password_wo", password),
+        ],
+    );
+    let nginx = SoftwareResource.create(&c, &write_only, &mut d).await;
+    ok(&d);
+    assert!(nginx.get("password_wo").is_null() && nginx.get("password").is_null());
+    SoftwareResource.delete(&c, &nginx, &mut d).await;
+    assert!(
+        d.0.iter()
+            .any(|x| x.summary.contains("was not uninstalled")),
+        "{d:?}"
+    );
+    let left = sim.get("empty").await;
+    assert!(
+        left["left"].to_string().contains("software nginx"),
+        "{left}"
+    );
+
+    VmResource.delete(&c, &vm, &mut d).await;
+    assert!(SoftwareResource.read(&c, &nginx, &mut d).await.is_null());
+    sim.assert_empty().await;
+}
+
+#[tokio::test]
+async fn console_urls_are_opened_for_running_vms() {
+    use super::console::VmConsole;
+    use crate::tfplugin::provider::EphemeralResource;
+    let (_sim, client) = start().await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let vm = VmResource.create(&c, &planned_vm(), &mut d).await;
+    let mut config = Value::null_object(&super::console::schema().block.implied_type());
+    VmConsole.validate(&config, &mut d);
+    assert!(d.has_errors(), "one machine is required");
+    let mut d = Diagnostics::default();
+    config.set("vm_id", vm.get("id").clone());
+    let opened = VmConsole.open(&c, &config, &mut d).await;
+    ok(&d);
+    assert!(opened
+        .result
+        .get("url")
+        .as_str()
+        .is_some_and(|u| u.starts_with("https://")));
+}

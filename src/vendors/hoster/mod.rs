@@ -2,6 +2,7 @@
 //! and retry knobs), the client it builds, and the resources and data sources it offers.
 
 pub mod api;
+pub mod console;
 pub mod data_lists;
 pub mod data_market;
 pub mod data_templates;
@@ -14,6 +15,7 @@ pub mod jobs;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod models;
+pub mod software;
 pub mod vm;
 mod vm_actions;
 pub mod vm_backup;
@@ -26,7 +28,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use crate::support::{ApiClient, Auth, HttpSettings};
-use crate::tfplugin::provider::{DataSource, Provider, Resource};
+use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
 use crate::tfplugin::timeouts::parse_duration;
 use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -210,6 +212,7 @@ impl Provider for HosterProvider {
             Arc::new(vm::VmResource),
             Arc::new(dedicated::DedicatedServerResource),
             Arc::new(vm_backup::VmBackupResource),
+            Arc::new(software::SoftwareResource),
         ]
     }
 
@@ -224,6 +227,10 @@ impl Provider for HosterProvider {
             Arc::new(data_lists::VmBackupsDataSource),
             Arc::new(data_lists::VmIncidentsDataSource),
         ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<HosterClient>>> {
+        vec![Arc::new(console::VmConsole)]
     }
 }
 
