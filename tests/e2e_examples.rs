@@ -8,7 +8,7 @@
 //! Registry-layout snippets usually omit `required_providers`; for those the test adds
 //! one naming `hostform/<vendor>` for each vendor the snippet uses, since otherwise
 //! Terraform would look for `hashicorp/<vendor>`. Only HostHatch credentials are
-//! provided by the harness so far (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT).
+//! provided by the harness (HOSTHATCH_* and HOSTER_* TOKEN / ENDPOINT).
 
 mod support;
 

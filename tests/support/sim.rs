@@ -79,6 +79,11 @@ impl Sim {
         format!("{}/hosthatch/api/v1", self.url)
     }
 
+    /// What `HOSTER_ENDPOINT` must be for the provider to talk to this simulator.
+    pub fn hoster_endpoint(&self) -> String {
+        format!("{}/hoster/api/v1", self.url)
+    }
+
     /// The simulator's stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -58,6 +58,11 @@ impl TfWork {
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("HOSTHATCH_TOKEN".into(), SIM_TOKEN.into()),
             ("HOSTHATCH_ENDPOINT".into(), hosthatch_endpoint.into()),
+            ("HOSTER_TOKEN".into(), SIM_TOKEN.into()),
+            (
+                "HOSTER_ENDPOINT".into(),
+                sibling_endpoint(hosthatch_endpoint, "hoster"),
+            ),
         ];
         let work = TfWork {
             tf: tf.to_path_buf(),
@@ -201,6 +206,15 @@ impl TfWork {
             code => panic!("plan failed with exit code {code}:\n{}", output.combined()),
         }
     }
+}
+
+/// The endpoint of another simulated vendor on the same simulator as `hosthatch_endpoint`
+/// (`http://ADDR/hosthatch/api/v1` -> `http://ADDR/hoster/api/v1`).
+fn sibling_endpoint(hosthatch_endpoint: &str, vendor: &str) -> String {
+    let base = hosthatch_endpoint
+        .strip_suffix("/hosthatch/api/v1")
+        .unwrap_or(hosthatch_endpoint);
+    format!("{base}/{vendor}/api/v1")
 }
 
 const APPLY: [&str; 4] = ["apply", "-auto-approve", "-input=false", "-no-color"];

@@ -1,0 +1,15 @@
+resource "hoster_vm" "app" {
+  template  = "Debian10.0"
+  cpu_cores = 1
+  memory    = 1024
+  disk      = "10G"
+  ip_count  = 1
+}
+
+data "hoster_vm_backups" "app" {
+  vm_id = hoster_vm.app.id
+}
+
+output "latest_backup" {
+  value = data.hoster_vm_backups.app.latest
+}
