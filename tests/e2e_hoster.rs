@@ -40,7 +40,7 @@ fn sim_vm(sim: &Sim, id: &str) -> Value {
         .cloned()
         .unwrap_or_default();
     vms.into_iter()
-        .find(|vm| vm["id"].to_string() == id)
+        .find(|vm| vm["id"].as_u64().is_some_and(|n| n.to_string() == id))
         .unwrap_or_else(|| panic!("the simulator has no VM {id}:\n{state:#}"))
 }
 

@@ -63,7 +63,7 @@ impl Sim {
             .as_array()
             .unwrap()
             .iter()
-            .find(|v| v["id"].to_string() == id)
+            .find(|v| v["id"].as_u64().is_some_and(|n| n.to_string() == id))
             .cloned()
             .unwrap_or(Jv::Null)
     }

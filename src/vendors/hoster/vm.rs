@@ -341,9 +341,7 @@ impl Resource<HosterClient> for VmResource {
                     None => return,
                 },
                 Err(JobError::Failed { .. }) => return,
-                Err(JobError::Wait(e)) if matches!(e, crate::support::WaitError::Gone { .. }) => {
-                    return
-                }
+                Err(JobError::Wait(crate::support::WaitError::Gone { .. })) => return,
                 Err(e) => {
                     e.diagnose(
                         diags,
