@@ -15,9 +15,11 @@ use tokio::time::Instant;
 use super::api::{is_gone, HosterClient, CREDENTIALS};
 use super::disk;
 use super::jobs::{wait_job, JobError};
-use super::models::{Job, JobOutput};
+use super::models::JobOutput;
 use super::vm_actions::{apply_power, apply_rdns, change_request, reinstall, resize, restore};
-use super::vm_state::{fetch_vm, pending_id, pending_job, settle_unknowns, vm_id};
+use super::vm_state::{
+    adopt_output, fetch_vm, pending_id, pending_job, read_back, settle_unknowns, vm_id,
+};
 use crate::support::diag::{api_error_diag, wait_error_diag};
 use crate::support::{wait_for, Poll};
 use crate::tfplugin::plan::Plan;
@@ -27,49 +29,6 @@ use crate::tfplugin::{AttrPath, Diagnostics, Schema, Value};
 pub use super::vm_state::schema;
 
 pub struct VmResource;
-
-/// Records a finished creation job's VM id, password and addresses in `state`.
-fn adopt_output(state: &mut Value, job: &Job) -> Option<i64> {
-    let output = JobOutput::of(job);
-    let id = output.vmid?;
-    state.set("id", id.to_string());
-    if let Some(p) = &output.password {
-        crate::tfplugin::log::register_secret(p);
-        state.set("root_password", p.as_str());
-    }
-    if !output.ips.is_empty() {
-        state.set("ips", Value::string_list(output.ips));
-    }
-    Some(id)
-}
-
-/// Reads back after a change; on failure `base` with unknowns nulled and an error.
-async fn read_back(
-    ctx: &Ctx<HosterClient>,
-    id: i64,
-    base: &Value,
-    diags: &mut Diagnostics,
-) -> Value {
-    match fetch_vm(&ctx.client, id, base).await {
-        Ok(Some(state)) => state,
-        Ok(None) => {
-            diags.error(
-                format!("HosterAPI VM {id} disappeared"),
-                format!("VM {id} was no longer found after the change; it may have been deleted outside Terraform."),
-            );
-            settle_unknowns(base.clone())
-        }
-        Err(e) => {
-            api_error_diag(
-                diags,
-                &format!("Cannot read HosterAPI VM {id}"),
-                &e,
-                CREDENTIALS,
-            );
-            settle_unknowns(base.clone())
-        }
-    }
-}
 
 /// Whether any argument (not a computed-only attribute) differs between plan and prior.
 fn arguments_change(plan: &Plan) -> bool {
@@ -206,10 +165,13 @@ impl Resource<HosterClient> for VmResource {
             diags.error("HosterAPI did not name the new VM", format!("Job {job_id} finished without a `vmid` in its output. Look for the VM with the `hoster_vms` data source and import it."));
             return state;
         };
-        if planned.get("power_state").as_str() == Some("stopped")
-            && !apply_power(ctx, id, "stopped", deadline, diags).await
-        {
-            return read_back(ctx, id, &state, diags).await;
+        if let Some(want) = planned.get("power_state").as_str() {
+            let now = ctx.client.vm_status(id).await.ok().and_then(|s| s.state);
+            if now.as_deref().and_then(super::jobs::power_state_of) != Some(want)
+                && !apply_power(ctx, id, want, deadline, diags).await
+            {
+                return read_back(ctx, id, &state, diags).await;
+            }
         }
         apply_rdns(ctx, id, &Value::Null, planned.get("rdns"), diags).await;
         read_back(ctx, id, &state, diags).await

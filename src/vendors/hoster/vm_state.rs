@@ -1,11 +1,14 @@
 //! The schema of `hoster_vm` and its one API -> state mapping, used by create, read, update
 //! and import alike, plus reading a VM (`config` + `status`) into that state.
 
-use super::api::{is_gone, HosterClient};
+use super::api::{is_gone, HosterClient, CREDENTIALS};
 use super::disk;
 use super::jobs::power_state_of;
-use super::models::{VmConfig, VmStatus};
+use super::models::{Job, JobOutput, VmConfig, VmStatus};
+use crate::support::diag::api_error_diag;
 use crate::support::ApiError;
+use crate::tfplugin::provider::Ctx;
+use crate::tfplugin::Diagnostics;
 use crate::tfplugin::{timeouts, Attribute, Block, Check, Schema, Type, Value};
 
 pub fn schema() -> Schema {
@@ -133,6 +136,49 @@ pub async fn fetch_vm(
         Err(e) => return Err(e),
     };
     Ok(Some(vm_state(base, id, &config, status.as_ref())))
+}
+
+/// Records a finished creation job's VM id, password and addresses in `state`.
+pub fn adopt_output(state: &mut Value, job: &Job) -> Option<i64> {
+    let output = JobOutput::of(job);
+    let id = output.vmid?;
+    state.set("id", id.to_string());
+    if let Some(p) = &output.password {
+        crate::tfplugin::log::register_secret(p);
+        state.set("root_password", p.as_str());
+    }
+    if !output.ips.is_empty() {
+        state.set("ips", Value::string_list(output.ips));
+    }
+    Some(id)
+}
+
+/// Reads back after a change; on failure `base` with unknowns nulled and an error.
+pub async fn read_back(
+    ctx: &Ctx<HosterClient>,
+    id: i64,
+    base: &Value,
+    diags: &mut Diagnostics,
+) -> Value {
+    match fetch_vm(&ctx.client, id, base).await {
+        Ok(Some(state)) => state,
+        Ok(None) => {
+            diags.error(
+                format!("HosterAPI VM {id} disappeared"),
+                format!("VM {id} was no longer found after the change; it may have been deleted outside Terraform."),
+            );
+            settle_unknowns(base.clone())
+        }
+        Err(e) => {
+            api_error_diag(
+                diags,
+                &format!("Cannot read HosterAPI VM {id}"),
+                &e,
+                CREDENTIALS,
+            );
+            settle_unknowns(base.clone())
+        }
+    }
 }
 
 #[cfg(test)]
