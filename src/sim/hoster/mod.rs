@@ -11,6 +11,7 @@ pub mod body;
 pub mod catalogue;
 pub mod dedicated;
 pub mod jobs;
+pub mod machines;
 pub mod model;
 pub mod render;
 pub mod software;
