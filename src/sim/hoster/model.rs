@@ -74,6 +74,7 @@ pub struct HosterStore {
     pub dedicated: BTreeMap<u64, Dedicated>,
     pub armed_jobs: Vec<ArmedJob>,
     pub next_order: OrderOutcome,
+    pub quirks: crate::sim::hoster::quirks::Quirks,
     /// Unix seconds at virtual time 0 (backup timestamps are unix times).
     pub unix_base: u64,
     planned: Vec<(VirtualSecs, Effect)>,

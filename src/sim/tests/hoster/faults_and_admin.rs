@@ -176,3 +176,35 @@ async fn out_of_band_changes_reset_and_leftovers() {
     assert!(hoster.leftovers().await.is_empty());
     assert_eq!(hoster.state().await["jobs"], json!([]));
 }
+
+#[tokio::test]
+async fn numbers_as_strings_quirk_rewrites_every_number() {
+    let hoster = Hoster::start().await;
+    let (vm, _) = hoster.ready_vm().await;
+    let switched = hoster
+        .sim
+        .admin(
+            Method::POST,
+            "/hoster/quirks",
+            Some(json!({"numbers_as_strings": true})),
+        )
+        .await;
+    assert_eq!(switched.status, 200, "{}", switched.text);
+    assert_eq!(
+        hoster.result(Method::GET, "/datacenter/server", None).await,
+        json!([vm.to_string()])
+    );
+    let config = hoster.config(vm).await;
+    assert_eq!(config["cpuCores"], "2");
+    assert_eq!(config["disk"], "10G");
+    let job = hoster.job(1).await;
+    assert_eq!(job["progress"], "1");
+    assert_eq!(job["output"]["vmid"], vm.to_string());
+    let missing = hoster.get("/datacenter/server/1/config").await;
+    assert_eq!(missing.body["result"], false);
+    hoster
+        .sim
+        .admin(Method::POST, "/hoster/quirks", Some(json!({})))
+        .await;
+    assert_eq!(hoster.config(vm).await["cpuCores"], 2);
+}
