@@ -120,6 +120,18 @@ async fn injected_http_faults_use_the_hoster_envelope() {
         hoster.result(Method::GET, "/datacenter/server", None).await,
         json!([])
     );
+    let armed = hoster
+        .sim
+        .admin(
+            Method::POST,
+            "/faults",
+            Some(json!({"vendor": "hoster", "kind": "status", "status": 429, "retry_after": 2})),
+        )
+        .await;
+    assert_eq!(armed.status, 200, "{}", armed.text);
+    let limited = hoster.get("/datacenter/templates").await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.body["error"], "0x04: too many requests");
     let stats = hoster.sim.admin(Method::GET, "/stats", None).await.body;
     assert!(stats.to_string().contains("/datacenter/server"), "{stats}");
 }
