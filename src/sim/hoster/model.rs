@@ -183,6 +183,7 @@ impl HosterStore {
                     if !failed {
                         vm.shape.template = template;
                         vm.password = password;
+                        vm.software.clear();
                         vm.running = true;
                         vm.running_since = when;
                     }

@@ -188,3 +188,52 @@ async fn software_jobs_fail_on_wrong_password_or_port() {
         .await;
     assert_eq!(nowhere.status, 404);
 }
+
+#[tokio::test]
+async fn software_reaches_dedicated_servers_by_ip_and_reinstalls_wipe_it() {
+    let hoster = Hoster::start().await;
+    let order = json!({"id": 9, "template": "Debian Buster"});
+    hoster
+        .result(Method::POST, "/datacenter/dedicated/order", Some(order))
+        .await;
+    hoster.advance(61).await;
+    let config = hoster
+        .result(Method::GET, "/datacenter/dedicated/9/config", None)
+        .await;
+    let body = json!({"sid|ip": config["ips"][0], "package": "docker",
+                      "password": config["ssh"]["root"]["password"]});
+    let job = hoster
+        .result(Method::POST, "/software/install", Some(body))
+        .await["jobId"]
+        .as_u64()
+        .expect("jobId");
+    hoster.advance(30).await;
+    assert_eq!(hoster.job(job).await["output"]["vmid"], 9);
+    assert!(hoster
+        .leftovers()
+        .await
+        .contains(&"hoster software docker on 9".to_owned()));
+
+    let (vm, output) = hoster.ready_vm().await;
+    let body = json!({"sid|ip": vm, "package": "nginx", "password": output["password"]});
+    hoster
+        .result(Method::POST, "/software/install", Some(body))
+        .await;
+    hoster.advance(30).await;
+    assert!(hoster
+        .leftovers()
+        .await
+        .contains(&format!("hoster software nginx on {vm}")));
+    hoster
+        .result(
+            Method::PUT,
+            &format!("/datacenter/server/{vm}/reinstall"),
+            None,
+        )
+        .await;
+    hoster.advance(30).await;
+    assert!(!hoster
+        .leftovers()
+        .await
+        .contains(&format!("hoster software nginx on {vm}")));
+}
