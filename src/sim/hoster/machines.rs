@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::sim::clock::VirtualSecs;
+use crate::sim::hoster::jobs::{JobEnd, FAIL_PROGRESS, STUCK_PROGRESS};
 
 /// The resources a VM has (and a backup remembers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,24 +33,44 @@ pub struct Task {
     pub started: VirtualSecs,
     pub queue_secs: f64,
     pub run_secs: f64,
+    pub end: JobEnd,
 }
 
 impl Task {
-    pub fn ends_at(&self) -> VirtualSecs {
-        self.started + self.queue_secs + self.run_secs
+    /// When the task finishes or fails; `None` when it never ends.
+    pub fn ends_at(&self) -> Option<VirtualSecs> {
+        let running_from = self.started + self.queue_secs;
+        match self.end {
+            JobEnd::Finish => Some(running_from + self.run_secs),
+            JobEnd::Fail(_) => Some(running_from + FAIL_PROGRESS * self.run_secs),
+            JobEnd::NeverFinish => None,
+        }
+    }
+
+    /// Whether the task is still pending or running at `now`.
+    pub fn running(&self, now: VirtualSecs) -> bool {
+        self.ends_at().is_none_or(|at| now < at)
     }
 
     /// `{"status", "progress"}` at `now`.
     pub fn view(&self, now: VirtualSecs) -> Value {
         let running_from = self.started + self.queue_secs;
         if now < running_from {
-            json!({ "status": "pending", "progress": 0 })
-        } else if now >= self.ends_at() {
-            json!({ "status": "finished", "progress": 1 })
-        } else {
-            let share = (now - running_from) / self.run_secs.max(f64::EPSILON);
-            let progress = (share.clamp(0.0, 0.99) * 100.0).floor() / 100.0;
-            json!({ "status": "running", "progress": progress })
+            return json!({ "status": "pending", "progress": 0 });
+        }
+        match (&self.end, self.running(now)) {
+            (JobEnd::Finish, false) => json!({ "status": "finished", "progress": 1 }),
+            (JobEnd::Fail(_), false) => json!({ "status": "failed", "progress": FAIL_PROGRESS }),
+            _ => {
+                let cap = if self.end == JobEnd::NeverFinish {
+                    STUCK_PROGRESS
+                } else {
+                    0.99
+                };
+                let share = (now - running_from) / self.run_secs.max(f64::EPSILON);
+                let progress = (share.clamp(0.0, cap) * 100.0).floor() / 100.0;
+                json!({ "status": "running", "progress": progress })
+            }
         }
     }
 }
@@ -85,7 +106,7 @@ impl Vm {
     }
 
     pub fn task_running(&self, now: VirtualSecs) -> bool {
-        self.task.as_ref().is_some_and(|task| now < task.ends_at())
+        self.task.as_ref().is_some_and(|task| task.running(now))
     }
 }
 
@@ -108,7 +129,11 @@ pub struct Dedicated {
 }
 
 pub fn finish_task(vm: &mut Vm, started: VirtualSecs, unix: u64) {
-    let Some(task) = vm.task.clone().filter(|task| task.started == started) else {
+    let Some(task) = vm
+        .task
+        .clone()
+        .filter(|task| task.started == started && task.end == JobEnd::Finish)
+    else {
         return;
     };
     match task.restore {

@@ -237,3 +237,54 @@ async fn software_reaches_dedicated_servers_by_ip_and_reinstalls_wipe_it() {
         .await
         .contains(&format!("hoster software nginx on {vm}")));
 }
+
+#[tokio::test]
+async fn armed_backup_tasks_fail_or_never_finish_and_plain_arming_skips_them() {
+    let hoster = Hoster::start().await;
+    let (vm, _) = hoster.ready_vm().await;
+    let path = |action: &str| format!("/datacenter/server/{vm}/backups/{action}");
+    hoster.arm_jobs(json!({"outcome": "fail"})).await;
+    hoster
+        .arm_jobs(json!({"outcome": "fail", "kind": "backup"}))
+        .await;
+    hoster.result(Method::PUT, &path("create"), None).await;
+    hoster.advance(30).await;
+    assert_eq!(
+        hoster.result(Method::GET, &path("status"), None).await,
+        json!({"status": "failed", "progress": 0.33})
+    );
+    assert_eq!(
+        hoster.result(Method::GET, &path("list"), None).await,
+        json!([])
+    );
+    let armed = hoster.state().await["next_jobs"].clone();
+    assert_eq!(
+        armed.as_array().map(Vec::len),
+        Some(1),
+        "kind-less arming is for jobs: {armed}"
+    );
+
+    hoster
+        .sim
+        .admin(Method::DELETE, "/hoster/next_jobs", None)
+        .await;
+    hoster.result(Method::PUT, &path("create"), None).await;
+    hoster.advance(30).await;
+    let stamp = hoster.result(Method::GET, &path("list"), None).await[0].clone();
+    hoster
+        .arm_jobs(json!({"outcome": "never_finish", "kind": "restore"}))
+        .await;
+    hoster
+        .result(
+            Method::POST,
+            &path("restore"),
+            Some(json!({"backup": stamp})),
+        )
+        .await;
+    hoster.advance(10_000).await;
+    assert_eq!(
+        hoster.result(Method::GET, &path("status"), None).await,
+        json!({"status": "running", "progress": 0.5})
+    );
+    assert_eq!(hoster.put(&path("create"), None).await.status, 500);
+}
