@@ -186,6 +186,9 @@ async fn patch_vm(State(state): State<SimState>, Path(id): Path<u64>, body: Byte
         Some(Some(gb)) => Some(gb),
         None => None,
     };
+    if change.ip_count.is_some_and(|count| count > 64) {
+        return admin_error(StatusCode::BAD_REQUEST, "ipCount: at most 64");
+    }
     let (mut store, now) = open(&state);
     let have_ips = store.vms.get(&id).map_or(0, |vm| vm.ipv4.len());
     let extra: Vec<String> = (have_ips..change.ip_count.unwrap_or(0))

@@ -98,6 +98,11 @@ async fn resources_above_the_limits_fail_the_job_and_remove_the_vm() {
         json!([])
     );
     let mut body = small_vm();
+    body["ipCount"] = json!(1_000_000_000);
+    let huge = hoster.create_job(body).await;
+    hoster.advance(30).await;
+    assert_eq!(hoster.job(huge).await["status"], "failed");
+    let mut body = small_vm();
     body["mem"] = json!(128);
     let below = hoster.post("/datacenter/server", body).await;
     assert_eq!(below.body["error"], "0xb2: invalid parameter mem");
