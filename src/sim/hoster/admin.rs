@@ -16,6 +16,7 @@ use crate::sim::clock::VirtualSecs;
 use crate::sim::hoster::body::disk_gb;
 use crate::sim::hoster::jobs::ArmedJob;
 use crate::sim::hoster::model::{HosterStore, OrderOutcome};
+use crate::sim::hoster::quirks::Quirks;
 use crate::sim::hoster::{catalogue, open};
 use crate::sim::store::SimState;
 
@@ -25,6 +26,7 @@ pub fn router() -> Router<SimState> {
         .route("/settings", get(show_settings).post(set_settings))
         .route("/next_jobs", post(arm_jobs).delete(clear_jobs))
         .route("/next_order", post(arm_order))
+        .route("/quirks", get(show_quirks).post(set_quirks))
         .route("/vms/{id}", patch(patch_vm).delete(delete_vm))
         .route("/vms/{id}/incidents", post(add_incident))
         .route("/dedicated/{id}", delete(delete_dedicated))
@@ -54,6 +56,7 @@ pub fn dump(store: &HosterStore, now: VirtualSecs) -> Value {
         "settings": store.settings,
         "next_jobs": store.armed_jobs,
         "next_order": store.next_order,
+        "quirks": store.quirks,
     })
 }
 
@@ -183,6 +186,9 @@ async fn patch_vm(State(state): State<SimState>, Path(id): Path<u64>, body: Byte
         Some(Some(gb)) => Some(gb),
         None => None,
     };
+    if change.ip_count.is_some_and(|count| count > 64) {
+        return admin_error(StatusCode::BAD_REQUEST, "ipCount: at most 64");
+    }
     let (mut store, now) = open(&state);
     let have_ips = store.vms.get(&id).map_or(0, |vm| vm.ipv4.len());
     let extra: Vec<String> = (have_ips..change.ip_count.unwrap_or(0))
@@ -262,4 +268,18 @@ async fn add_incident(State(state): State<SimState>, Path(id): Path<u64>, body: 
     });
     vm.incidents.push(shown.clone());
     Json(json!({ "incident": shown })).into_response()
+}
+
+async fn show_quirks(State(state): State<SimState>) -> Response {
+    Json(open(&state).0.quirks).into_response()
+}
+
+async fn set_quirks(State(state): State<SimState>, body: Bytes) -> Response {
+    match parse_body::<Quirks>(&body) {
+        Ok(quirks) => {
+            open(&state).0.quirks = quirks;
+            Json(quirks).into_response()
+        }
+        Err(bad) => bad.into_response(),
+    }
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::sim::hoster::body::Fields;
+use crate::sim::hoster::jobs::{self, JobEnd, JobKind};
 use crate::sim::hoster::model::{Effect, Task};
 use crate::sim::hoster::open;
 use crate::sim::hoster::render::{self, Answer, ApiError};
@@ -70,21 +71,32 @@ fn start_task(state: &SimState, sid: &str, restore: Option<u64>) -> Answer {
             None => ApiError::timeout(),
         });
     }
+    let id = vm.id;
+    let kind = match restore {
+        Some(_) => JobKind::Restore,
+        None => JobKind::Backup,
+    };
+    let end = jobs::take_armed(&mut store.armed_jobs, kind).unwrap_or(JobEnd::Finish);
     let task = Task {
         restore,
         started: now,
         queue_secs: settings.queue_secs,
         run_secs: settings.backup_secs,
+        end,
     };
-    let (id, at) = (vm.id, task.ends_at());
-    vm.task = Some(task);
-    store.plan(
-        at,
-        Effect::TaskDone {
+    let finishes_at = (task.end == JobEnd::Finish)
+        .then(|| task.ends_at())
+        .flatten();
+    if let Some(vm) = store.vms.get_mut(&id) {
+        vm.task = Some(task);
+    }
+    if let Some(at) = finishes_at {
+        let effect = Effect::TaskDone {
             vm: id,
             started: now,
-        },
-    );
+        };
+        store.plan(at, effect);
+    }
     match restore {
         Some(_) => render::ok("pending"),
         None => render::ok(true),

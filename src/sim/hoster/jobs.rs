@@ -24,6 +24,17 @@ pub enum JobKind {
     Reinstall,
     Install,
     Uninstall,
+    /// A backup task (not a job; armed outcomes reach it only when they name this kind).
+    Backup,
+    /// A restore task (not a job; armed outcomes reach it only when they name this kind).
+    Restore,
+}
+
+impl JobKind {
+    /// Whether this is a backup/restore task rather than a job with an id.
+    pub fn is_task(self) -> bool {
+        matches!(self, JobKind::Backup | JobKind::Restore)
+    }
 }
 
 /// What a job changes when it finishes (or fails).
@@ -143,9 +154,13 @@ pub const DEFAULT_FAILURE: &str = "0xb0: Requested resources exceed administrati
 
 /// Uses up one count of the first armed outcome for `kind` and returns how the job ends.
 pub fn take_armed(armed: &mut Vec<ArmedJob>, kind: JobKind) -> Option<JobEnd> {
-    let index = armed
-        .iter()
-        .position(|entry| entry.count > 0 && entry.kind.is_none_or(|wanted| wanted == kind))?;
+    let index = armed.iter().position(|entry| {
+        entry.count > 0
+            && match entry.kind {
+                Some(wanted) => wanted == kind,
+                None => !kind.is_task(),
+            }
+    })?;
     let entry = &mut armed[index];
     entry.count -= 1;
     let end = match entry.outcome {

@@ -11,7 +11,9 @@ pub mod body;
 pub mod catalogue;
 pub mod dedicated;
 pub mod jobs;
+pub mod machines;
 pub mod model;
+pub mod quirks;
 pub mod render;
 pub mod software;
 pub mod vm_extras;
@@ -90,6 +92,7 @@ pub fn router(state: SimState) -> Router {
         .method_not_allowed_fallback(|| async {
             render::error(StatusCode::METHOD_NOT_ALLOWED, "0x00: method not allowed")
         })
+        .layer(middleware::from_fn_with_state(state.clone(), quirks::apply))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .with_state(state)
 }

@@ -1,13 +1,15 @@
 //! HosterAPI's section of the simulator store: VMs, jobs, owned dedicated servers, timing
 //! settings, armed outcomes, and the timed effects applied lazily by [`HosterStore::settle`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::sim::clock::VirtualSecs;
 use crate::sim::hoster::jobs::{self, ArmedJob, Job, JobEffect, JobEnd, JobKind};
+use crate::sim::hoster::machines::finish_task;
+pub use crate::sim::hoster::machines::{Backup, Dedicated, Task, Vm, VmShape, MAX_BACKUPS};
 
 const FIRST_VM_ID: u64 = 4001;
 
@@ -51,105 +53,6 @@ pub enum Target {
     Dedicated(u64),
 }
 
-/// The resources a VM has (and a backup remembers).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VmShape {
-    pub template: String,
-    pub cpu_cores: i64,
-    pub mem: i64,
-    pub disk_gb: u32,
-}
-
-/// A backup and the shape it restores.
-#[derive(Debug, Clone, Serialize)]
-pub struct Backup {
-    pub timestamp: u64,
-    pub shape: VmShape,
-}
-
-/// The latest backup or restore task of a VM.
-#[derive(Debug, Clone, Serialize)]
-pub struct Task {
-    /// The backup being restored; `None` for a backup.
-    pub restore: Option<u64>,
-    pub started: VirtualSecs,
-    pub queue_secs: f64,
-    pub run_secs: f64,
-}
-
-impl Task {
-    pub fn ends_at(&self) -> VirtualSecs {
-        self.started + self.queue_secs + self.run_secs
-    }
-
-    /// `{"status", "progress"}` at `now`.
-    pub fn view(&self, now: VirtualSecs) -> Value {
-        let running_from = self.started + self.queue_secs;
-        if now < running_from {
-            json!({ "status": "pending", "progress": 0 })
-        } else if now >= self.ends_at() {
-            json!({ "status": "finished", "progress": 1 })
-        } else {
-            let share = (now - running_from) / self.run_secs.max(f64::EPSILON);
-            let progress = (share.clamp(0.0, 0.99) * 100.0).floor() / 100.0;
-            json!({ "status": "running", "progress": progress })
-        }
-    }
-}
-
-/// A VM and everything the API (or only the simulator) knows about it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Vm {
-    pub id: u64,
-    pub shape: VmShape,
-    pub ipv4: Vec<String>,
-    pub ipv6: String,
-    pub password: String,
-    pub running: bool,
-    pub running_since: VirtualSecs,
-    /// Bumped by every power action so older planned power changes are dropped.
-    pub power_serial: u64,
-    /// The create or reinstall job the VM is busy with.
-    pub busy_job: Option<u64>,
-    pub rdns: BTreeMap<String, String>,
-    pub software: BTreeSet<String>,
-    pub backups: Vec<Backup>,
-    pub task: Option<Task>,
-    pub incidents: Vec<Value>,
-    pub ignored_ip_decreases: u32,
-}
-
-impl Vm {
-    /// IPv4 addresses first, then the IPv6 address.
-    pub fn ips(&self) -> Vec<String> {
-        let mut ips = self.ipv4.clone();
-        ips.push(self.ipv6.clone());
-        ips
-    }
-
-    pub fn task_running(&self, now: VirtualSecs) -> bool {
-        self.task.as_ref().is_some_and(|task| now < task.ends_at())
-    }
-}
-
-/// An owned dedicated server.
-#[derive(Debug, Clone, Serialize)]
-pub struct Dedicated {
-    pub id: u64,
-    /// Distinguishes this order from earlier orders of the same machine.
-    pub order_serial: u64,
-    pub order_complete: bool,
-    pub hostname: Option<String>,
-    pub template: String,
-    pub ips: Vec<String>,
-    pub root_password: String,
-    pub user_password: String,
-    pub running: bool,
-    pub power_serial: u64,
-    pub reinstalling: bool,
-    pub software: BTreeSet<String>,
-}
-
 /// A change planned for a virtual time.
 #[derive(Debug, Clone, Serialize)]
 pub enum Effect {
@@ -171,6 +74,7 @@ pub struct HosterStore {
     pub dedicated: BTreeMap<u64, Dedicated>,
     pub armed_jobs: Vec<ArmedJob>,
     pub next_order: OrderOutcome,
+    pub quirks: crate::sim::hoster::quirks::Quirks,
     /// Unix seconds at virtual time 0 (backup timestamps are unix times).
     pub unix_base: u64,
     planned: Vec<(VirtualSecs, Effect)>,
@@ -279,6 +183,7 @@ impl HosterStore {
                     if !failed {
                         vm.shape.template = template;
                         vm.password = password;
+                        vm.software.clear();
                         vm.running = true;
                         vm.running_since = when;
                     }
@@ -397,33 +302,6 @@ impl HosterStore {
         })
     }
 }
-
-fn finish_task(vm: &mut Vm, started: VirtualSecs, unix: u64) {
-    let Some(task) = vm.task.clone().filter(|task| task.started == started) else {
-        return;
-    };
-    match task.restore {
-        Some(timestamp) => {
-            if let Some(backup) = vm.backups.iter().find(|b| b.timestamp == timestamp) {
-                vm.shape = backup.shape.clone();
-            }
-        }
-        None => {
-            let newest = vm.backups.first().map_or(0, |backup| backup.timestamp);
-            vm.backups.insert(
-                0,
-                Backup {
-                    timestamp: unix.max(newest + 1),
-                    shape: vm.shape.clone(),
-                },
-            );
-            vm.backups.truncate(MAX_BACKUPS);
-        }
-    }
-}
-
-/// Backups kept per VM; the oldest goes when a new one is made.
-pub const MAX_BACKUPS: usize = 3;
 
 /// A random password of letters and digits.
 pub fn new_password() -> String {

@@ -100,6 +100,7 @@ pub fn fault(status: StatusCode, message: &str) -> Response {
     let code = match status.as_u16() {
         401 => "0x03",
         404 => "0x01",
+        429 => "0x04",
         400..=499 => "0xb1",
         _ => "0xa3",
     };

@@ -49,7 +49,10 @@ pub async fn create(State(state): State<SimState>, body: Bytes) -> Answer {
     }
     let (mut store, now) = open(&state);
     let id = store.next_vm_id();
-    let ipv4: Vec<String> = (0..ip_count).map(|_| store.next_ipv4()).collect();
+    // A job that will fail for exceeding the limits gets no more addresses than the limit.
+    let ipv4: Vec<String> = (0..ip_count.min(IP_COUNT.max))
+        .map(|_| store.next_ipv4())
+        .collect();
     let vm = Vm {
         id,
         shape: VmShape {
