@@ -19,6 +19,7 @@ pub mod software;
 pub mod vm;
 mod vm_actions;
 pub mod vm_backup;
+mod vm_create;
 mod vm_state;
 
 use std::sync::Arc;

@@ -17,6 +17,7 @@ use super::disk;
 use super::jobs::{wait_job, JobError};
 use super::models::JobOutput;
 use super::vm_actions::{apply_power, apply_rdns, change_request, reinstall, resize, restore};
+use super::vm_create::{start_creation, Started};
 use super::vm_state::{
     adopt_output, fetch_vm, pending_id, pending_job, read_back, settle_unknowns, vm_id,
 };
@@ -40,6 +41,48 @@ fn arguments_change(plan: &Plan) -> bool {
         .map(|a| a.name)
         .chain(["timeouts"])
         .any(|name| !plan.planned.get(name).same_as(plan.prior.get(name)))
+}
+
+/// What create does once the VM has an id: power as planned, reverse DNS, read back.
+async fn finish_create(
+    ctx: &Ctx<HosterClient>,
+    id: i64,
+    planned: &Value,
+    state: Value,
+    deadline: Instant,
+    diags: &mut Diagnostics,
+) -> Value {
+    if let Some(want) = planned.get("power_state").as_str() {
+        let now = ctx.client.vm_status(id).await.ok().and_then(|s| s.state);
+        if now.as_deref().and_then(super::jobs::power_state_of) != Some(want)
+            && !apply_power(ctx, id, want, deadline, diags).await
+        {
+            return read_back(ctx, id, &state, diags).await;
+        }
+    }
+    apply_rdns(ctx, id, &Value::Null, planned.get("rdns"), diags).await;
+    read_back(ctx, id, &state, diags).await
+}
+
+/// Waits until an adopted VM, whose creation job is unknown, is running.
+async fn wait_running(
+    ctx: &Ctx<HosterClient>,
+    id: i64,
+    deadline: Instant,
+) -> Result<(), crate::support::WaitError> {
+    let client = ctx.client.clone();
+    let read = || {
+        let client = client.clone();
+        async move { Ok(client.vm_status(id).await?.state) }
+    };
+    super::jobs::wait_power(
+        ctx,
+        format!("VM {id} to be running"),
+        "running",
+        deadline,
+        read,
+    )
+    .await
 }
 
 #[async_trait]
@@ -116,31 +159,24 @@ impl Resource<HosterClient> for VmResource {
         diags: &mut Diagnostics,
     ) -> Value {
         let deadline = Instant::now() + ctx.timeout;
-        let number = |name: &str| planned.get(name).as_i64().unwrap_or_default();
-        let text = |name: &str| planned.get(name).as_str().unwrap_or_default().to_string();
-        let started = match ctx
-            .client
-            .create_vm(
-                &text("template"),
-                number("cpu_cores"),
-                number("memory"),
-                &text("disk"),
-                number("ip_count"),
-            )
-            .await
-        {
-            Ok(job) => job,
-            Err(e) => {
-                api_error_diag(diags, "Cannot create the HosterAPI VM", &e, CREDENTIALS);
-                if e.outcome_unknown() {
-                    if let Some(d) = diags.0.last_mut() {
-                        d.detail.push_str(" The request may still have been carried out: check the account's VMs (data source `hoster_vms`) before applying again, and import a new VM if there is one.");
-                    }
+        let job_id = match start_creation(ctx, planned, diags).await {
+            None => return Value::Null,
+            Some(Started::Job(job_id)) => job_id,
+            Some(Started::Adopted(id)) => {
+                let mut state = settle_unknowns(planned.clone());
+                state.set("id", id.to_string());
+                if let Err(e) = wait_running(ctx, id, deadline).await {
+                    wait_error_diag(
+                        diags,
+                        &format!("HosterAPI VM {id} did not start"),
+                        &e,
+                        CREDENTIALS,
+                    );
+                    return state;
                 }
-                return Value::Null;
+                return finish_create(ctx, id, planned, state, deadline, diags).await;
             }
         };
-        let job_id = started.job_id;
         let mut state = settle_unknowns(planned.clone());
         state.set("id", pending_id(job_id));
         state.set("job_id", job_id);
@@ -165,16 +201,7 @@ impl Resource<HosterClient> for VmResource {
             diags.error("HosterAPI did not name the new VM", format!("Job {job_id} finished without a `vmid` in its output. Look for the VM with the `hoster_vms` data source and import it."));
             return state;
         };
-        if let Some(want) = planned.get("power_state").as_str() {
-            let now = ctx.client.vm_status(id).await.ok().and_then(|s| s.state);
-            if now.as_deref().and_then(super::jobs::power_state_of) != Some(want)
-                && !apply_power(ctx, id, want, deadline, diags).await
-            {
-                return read_back(ctx, id, &state, diags).await;
-            }
-        }
-        apply_rdns(ctx, id, &Value::Null, planned.get("rdns"), diags).await;
-        read_back(ctx, id, &state, diags).await
+        finish_create(ctx, id, planned, state, deadline, diags).await
     }
 
     async fn read(

@@ -225,3 +225,28 @@ async fn console_urls_are_opened_for_running_vms() {
         .as_str()
         .is_some_and(|u| u.starts_with("https://")));
 }
+
+#[tokio::test]
+async fn a_failed_backup_task_is_an_error_with_nothing_in_state() {
+    let (sim, client) = start().await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let vm = VmResource.create(&c, &planned_vm(), &mut d).await;
+    sim.post(
+        "hoster/next_jobs",
+        json!({"outcome": "fail", "kind": "backup"}),
+    )
+    .await;
+    let plan = planned(
+        crate::vendors::hoster::vm_backup::schema(),
+        &[("vm_id", vm.get("id").clone())],
+    );
+    let mut failed = Diagnostics::default();
+    assert!(VmBackupResource
+        .create(&c, &plan, &mut failed)
+        .await
+        .is_null());
+    assert!(failed.0[0].detail.contains("failed"), "{failed:?}");
+    VmResource.delete(&c, &vm, &mut d).await;
+    sim.assert_empty().await;
+}

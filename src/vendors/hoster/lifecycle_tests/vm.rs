@@ -245,3 +245,51 @@ async fn data_sources_list_templates_and_vms() {
     assert_eq!(read.get("disk").as_str(), Some("10G"));
     assert_eq!(read.get("power_state").as_str(), Some("running"));
 }
+
+#[tokio::test]
+async fn a_lost_creation_answer_adopts_the_new_vm_without_creating_another() {
+    let (sim, client) = start().await;
+    sim.post(
+        "faults",
+        json!({"vendor": "hoster", "kind": "status_after", "status": 502, "method": "POST", "path_contains": "/datacenter/server"}),
+    )
+    .await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let created = VmResource.create(&c, &planned_vm(), &mut d).await;
+    ok(&d);
+    assert!(d.0[0].summary.starts_with("Adopted HosterAPI VM"), "{d:?}");
+    let stats = sim.get("stats").await;
+    assert_eq!(
+        stats["hoster"]["POST /datacenter/server"], 1,
+        "never resent: {stats}"
+    );
+    let id = created.get("id").as_str().unwrap();
+    assert!(id.parse::<i64>().is_ok(), "{id}");
+    assert_eq!(created.get("status").as_str(), Some("running"));
+    assert!(created.is_wholly_known());
+    VmResource.delete(&c, &created, &mut d).await;
+    sim.assert_empty().await;
+}
+
+#[tokio::test]
+async fn rate_limits_are_retried_and_numbers_may_be_strings() {
+    let (sim, client) = start().await;
+    sim.post("hoster/quirks", json!({"numbers_as_strings": true}))
+        .await;
+    sim.post(
+        "faults",
+        json!({"vendor": "hoster", "kind": "status", "status": 429, "retry_after": 0, "count": 2, "path_contains": "/datacenter/server"}),
+    )
+    .await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let created = VmResource.create(&c, &planned_vm(), &mut d).await;
+    ok(&d);
+    assert_eq!(created.get("cpu_cores").as_i64(), Some(2));
+    assert!(created.get("job_id").as_i64().is_some());
+    assert_eq!(VmResource.read(&c, &created, &mut d).await, created);
+    VmResource.delete(&c, &created, &mut d).await;
+    ok(&d);
+    sim.assert_empty().await;
+}
