@@ -210,6 +210,18 @@ fn dedicated_order_backup_restore_and_software() {
             .contains("software ts3"));
         work.assert_plan_empty();
 
+        let dedicated = "hoster_dedicated_server.db";
+        work.run(&["state", "rm", dedicated]);
+        work.import(dedicated, "84");
+        assert_plan_says(&work, &["0 to add, 1 to change, 0 to destroy"]);
+        work.apply();
+        assert_eq!(
+            attr(&work, dedicated, "market_id"),
+            "84",
+            "adopted from configuration"
+        );
+        work.assert_plan_empty();
+
         let timestamp = attr(&work, "hoster_vm_backup.first", "timestamp");
         work.write_main(&extras_config(
             &format!("  restore_backup = {timestamp}\n"),

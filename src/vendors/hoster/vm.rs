@@ -105,7 +105,13 @@ impl Resource<HosterClient> for VmResource {
     }
 
     fn modify_plan(&self, plan: &mut Plan, diags: &mut Diagnostics) {
-        if plan.planned.is_null() || plan.is_create() || plan.is_replace() {
+        if plan.planned.is_null() {
+            return;
+        }
+        if plan.is_create() || plan.is_replace() {
+            if !plan.planned.get("restore_backup").is_null() {
+                diags.attr_warning(AttrPath::attr("restore_backup"), "restore_backup is ignored when a VM is created", "A new VM is created from its template; `restore_backup` restores a backup only when it is set or changed on an existing VM.");
+            }
             return;
         }
         let (prior_disk, planned_disk) = (
