@@ -293,3 +293,29 @@ async fn rate_limits_are_retried_and_numbers_may_be_strings() {
     ok(&d);
     sim.assert_empty().await;
 }
+
+#[tokio::test]
+async fn a_shutdown_that_hangs_falls_back_to_a_forced_stop() {
+    let (sim, client) = start().await;
+    let mut d = Diagnostics::default();
+    let created = VmResource
+        .create(
+            &ctx(&client, Duration::from_secs(20)),
+            &planned_vm(),
+            &mut d,
+        )
+        .await;
+    sim.post("hoster/settings", json!({"power_secs": 1_000_000}))
+        .await;
+    let mut next = created.clone();
+    next.set("power_state", "stopped");
+    next.set("status", Value::Unknown);
+    let c = ctx(&client, Duration::from_millis(600));
+    let stopped = VmResource.update(&c, &created, &next, &mut d).await;
+    ok(&d);
+    assert_eq!(stopped.get("status").as_str(), Some("stopped"));
+    let stats = sim.get("stats").await.to_string();
+    assert!(stats.contains("/stop"), "a forced stop was sent: {stats}");
+    VmResource.delete(&c, &stopped, &mut d).await;
+    sim.assert_empty().await;
+}
