@@ -126,7 +126,8 @@ fn vm_lifecycle_in_place_changes_import_and_drift() {
 
 /// A failing creation job leaves an error naming the vendor's code and nothing behind; a job
 /// that outlasts the create timeout keeps its id in state (tainted), a refresh adopts the VM
-/// once the job finishes, and the next plan replaces it.
+/// once the job finishes, and the next plan replaces it; destroying a VM whose job never
+/// finishes deletes the VM that appeared when the job started.
 #[test]
 fn failed_and_timed_out_creation_jobs() {
     for_each_terraform(|tf, sim| {
@@ -152,9 +153,10 @@ fn failed_and_timed_out_creation_jobs() {
         let pending = find_resource(&state, VM).expect("the job stays in state");
         assert_eq!(pending["tainted"], true);
         let job_id = text(pending["values"]["job_id"].clone());
-        assert_eq!(
-            text(pending["values"]["id"].clone()),
-            format!("job-{job_id}")
+        let pending_id = text(pending["values"]["id"].clone());
+        assert!(
+            pending_id.starts_with(&format!("job-{job_id}")),
+            "{pending_id}"
         );
 
         sim.admin_post("time", json!({"advance_secs": 700}));
@@ -165,6 +167,15 @@ fn failed_and_timed_out_creation_jobs() {
         sim.admin_post("hoster/settings", json!({"job_secs": 20}));
         assert_plan_says(&work, &["1 to add, 0 to change, 1 to destroy"]);
         work.destroy();
+        sim.assert_empty();
+
+        sim.admin_post(
+            "hoster/next_jobs",
+            json!({"outcome": "never_finish", "count": 1}),
+        );
+        work.apply_expecting_failure();
+        let destroyed = flat(&work.destroy().combined());
+        assert!(destroyed.contains("still runs"), "{destroyed}");
         sim.assert_empty();
     });
 }

@@ -15,9 +15,8 @@ use tokio::time::Instant;
 use super::api::{is_gone, HosterClient, CREDENTIALS};
 use super::disk;
 use super::jobs::{wait_job, JobError};
-use super::models::JobOutput;
 use super::vm_actions::{apply_power, apply_rdns, change_request, reinstall, resize, restore};
-use super::vm_create::{start_creation, Started};
+use super::vm_create::{start_creation, vm_of_pending, Started};
 use super::vm_state::{
     adopt_output, fetch_vm, pending_id, pending_job, read_back, settle_unknowns, vm_id,
 };
@@ -165,9 +164,9 @@ impl Resource<HosterClient> for VmResource {
         diags: &mut Diagnostics,
     ) -> Value {
         let deadline = Instant::now() + ctx.timeout;
-        let job_id = match start_creation(ctx, planned, diags).await {
+        let (job_id, candidate) = match start_creation(ctx, planned, diags).await {
             None => return Value::Null,
-            Some(Started::Job(job_id)) => job_id,
+            Some(Started::Job(job_id, candidate)) => (job_id, candidate),
             Some(Started::Adopted(id)) => {
                 let mut state = settle_unknowns(planned.clone());
                 state.set("id", id.to_string());
@@ -184,7 +183,7 @@ impl Resource<HosterClient> for VmResource {
             }
         };
         let mut state = settle_unknowns(planned.clone());
-        state.set("id", pending_id(job_id));
+        state.set("id", pending_id(job_id, candidate));
         state.set("job_id", job_id);
         let job = match wait_job(ctx, job_id, deadline).await {
             Ok(job) => job,
@@ -330,21 +329,12 @@ impl Resource<HosterClient> for VmResource {
         let deadline = Instant::now() + ctx.timeout;
         let id = match (vm_id(prior), pending_job(prior)) {
             (Some(id), _) => id,
-            (None, Some(job_id)) => match wait_job(ctx, job_id, deadline).await {
-                Ok(job) => match JobOutput::of(&job).vmid {
+            (None, Some(job_id)) => {
+                match vm_of_pending(ctx, prior, job_id, deadline, diags).await {
                     Some(id) => id,
                     None => return,
-                },
-                Err(JobError::Failed { .. }) => return,
-                Err(JobError::Wait(crate::support::WaitError::Gone { .. })) => return,
-                Err(e) => {
-                    e.diagnose(
-                        diags,
-                        &format!("Cannot delete the VM of HosterAPI job {job_id}"),
-                    );
-                    return;
                 }
-            },
+            }
             (None, None) => return,
         };
         match ctx.client.delete_vm(id).await {

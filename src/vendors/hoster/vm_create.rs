@@ -6,15 +6,22 @@
 
 use std::collections::BTreeSet;
 
+use tokio::time::Instant;
+
 use super::api::{HosterClient, CREDENTIALS};
+use super::jobs::{wait_job, JobError};
+use super::models::JobOutput;
+use super::vm_state::pending_candidate;
 use crate::support::diag::api_error_diag;
+use crate::support::WaitError;
 use crate::tfplugin::provider::Ctx;
 use crate::tfplugin::{Diagnostics, Value};
 
 /// How the creation started.
 pub enum Started {
-    /// The vendor answered with the creation job.
-    Job(i64),
+    /// The vendor answered with the creation job; the VM that appeared in the list meanwhile,
+    /// if exactly one did.
+    Job(i64, Option<i64>),
     /// The answer was lost, and this VM appeared meanwhile.
     Adopted(i64),
 }
@@ -58,7 +65,18 @@ pub async fn start_creation(
         )
         .await
     {
-        Ok(job) => return Some(Started::Job(job.job_id)),
+        Ok(job) => {
+            let after = match &before {
+                Some(before) => ctx
+                    .client
+                    .list_vms()
+                    .await
+                    .ok()
+                    .and_then(|after| single_new(before, &after)),
+                None => None,
+            };
+            return Some(Started::Job(job.job_id, after));
+        }
         Err(e) => e,
     };
     if error.outcome_unknown() {
@@ -90,6 +108,48 @@ pub async fn start_creation(
         }
     }
     None
+}
+
+/// The VM to delete for a state whose creation job `job_id` had not finished, or `None` when
+/// there is none (or it cannot be known: then with an error). A job still running is waited
+/// for, unless the VM that appeared when it started matches the state: that one is deleted at
+/// once (force delete works during a job), so a job that never finishes leaves nothing behind.
+pub async fn vm_of_pending(
+    ctx: &Ctx<HosterClient>,
+    prior: &Value,
+    job_id: i64,
+    deadline: Instant,
+    diags: &mut Diagnostics,
+) -> Option<i64> {
+    let job = ctx.client.job(job_id).await;
+    let running = job
+        .as_ref()
+        .is_ok_and(|j| !j.is_finished() && !j.is_failed());
+    if let (true, Some(vm)) = (running, pending_candidate(prior)) {
+        if let Ok(config) = ctx.client.vm_config(vm).await {
+            let same = config.template.as_deref() == prior.get("template").as_str()
+                && Some(config.cpu_cores) == prior.get("cpu_cores").as_i64()
+                && Some(config.mem) == prior.get("memory").as_i64();
+            if same {
+                diags.warning(format!("Deleting HosterAPI VM {vm} while job {job_id} still runs"), format!("Creation job {job_id} has not finished; VM {vm}, which appeared when the job started and matches this resource, is deleted with `force` so that nothing is left behind."));
+                return Some(vm);
+            }
+        }
+    }
+    match wait_job(ctx, job_id, deadline).await {
+        Ok(job) => JobOutput::of(&job).vmid,
+        Err(JobError::Failed { .. }) | Err(JobError::Wait(WaitError::Gone { .. })) => None,
+        Err(e) => {
+            e.diagnose(
+                diags,
+                &format!("Cannot delete the VM of HosterAPI job {job_id}"),
+            );
+            if let Some(d) = diags.0.last_mut() {
+                d.detail.push_str(" The VM's id is known only when its creation job finishes; run destroy again later.");
+            }
+            None
+        }
+    }
 }
 
 #[cfg(test)]

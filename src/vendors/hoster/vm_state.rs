@@ -14,7 +14,7 @@ use crate::tfplugin::{timeouts, Attribute, Block, Check, Schema, Type, Value};
 pub fn schema() -> Schema {
     Schema::new(
         Block::new("A HosterAPI virtual machine. Created by a job that the provider waits for; resized, reinstalled, restored from a backup and powered in place.")
-            .attr(Attribute::computed("id", Type::String).keep_state().describe("The VM id (`vmid`), as text. While the creation job has not finished it is `job-N`, and a refresh adopts the VM once the job finishes."))
+            .attr(Attribute::computed("id", Type::String).keep_state().describe("The VM id (`vmid`), as text. While the creation job has not finished it is `job-N` (or `job-N-vm-M`, naming the VM that appeared when the job started), and a refresh adopts the VM once the job finishes."))
             .attr(Attribute::required("template", Type::String).check(Check::NonEmpty).describe("OS template name, e.g. `Debian10.0` (see the `hoster_templates` data source). Changing it reinstalls the VM in place: the disk is wiped, the id and IP addresses stay."))
             .attr(Attribute::required("cpu_cores", Type::Number).check(Check::IntRange(1, 256)).describe("Number of CPU cores. Changed in place."))
             .attr(Attribute::required("memory", Type::Number).check(Check::IntRange(128, 4_194_304)).describe("Memory in MB. Changed in place."))
@@ -52,9 +52,13 @@ pub fn vm_id(state: &Value) -> Option<i64> {
     state.get("id").as_str().and_then(|s| s.trim().parse().ok())
 }
 
-/// The id a VM has while its creation job `job_id` has not finished.
-pub fn pending_id(job_id: i64) -> String {
-    format!("job-{job_id}")
+/// The id a VM has while its creation job `job_id` has not finished: `job-N`, or `job-N-vm-M`
+/// when VM `M` appeared in the account's list as the job was started (its likely VM).
+pub fn pending_id(job_id: i64, candidate: Option<i64>) -> String {
+    match candidate {
+        Some(vm) => format!("job-{job_id}-vm-{vm}"),
+        None => format!("job-{job_id}"),
+    }
 }
 
 /// The creation job of a state whose VM id is not known yet.
@@ -63,12 +67,15 @@ pub fn pending_job(state: &Value) -> Option<i64> {
         return None;
     }
     state.get("job_id").as_i64().or_else(|| {
-        state
-            .get("id")
-            .as_str()
-            .and_then(|s| s.strip_prefix("job-"))
-            .and_then(|n| n.parse().ok())
+        let rest = state.get("id").as_str()?.strip_prefix("job-")?;
+        rest.split('-').next()?.parse().ok()
     })
+}
+
+/// The likely VM of a pending state (`job-N-vm-M` -> `M`).
+pub fn pending_candidate(state: &Value) -> Option<i64> {
+    let id = state.get("id").as_str()?;
+    id.strip_prefix("job-")?.split_once("-vm-")?.1.parse().ok()
 }
 
 /// Replaces every unknown attribute with null: a returned state must be wholly known.
@@ -226,10 +233,15 @@ mod tests {
     #[test]
     fn pending_ids_name_the_job() {
         let mut s = Value::null_object(&schema().block.implied_type());
-        s.set("id", pending_id(15));
+        s.set("id", pending_id(15, None));
         s.set("job_id", 15i64);
         assert_eq!(vm_id(&s), None);
         assert_eq!(pending_job(&s), Some(15));
+        assert_eq!(pending_candidate(&s), None);
+        s.set("id", pending_id(15, Some(4003)));
+        s.set("job_id", Value::Null);
+        assert_eq!(pending_job(&s), Some(15));
+        assert_eq!(pending_candidate(&s), Some(4003));
         s.set("id", "4001");
         assert_eq!(pending_job(&s), None);
     }

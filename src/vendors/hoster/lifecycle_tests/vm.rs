@@ -139,9 +139,10 @@ async fn a_timed_out_creation_keeps_the_job_and_a_refresh_adopts_the_vm() {
         d.0[0].detail
     );
     let job_id = created.get("job_id").as_i64().unwrap();
-    assert_eq!(
-        created.get("id").as_str(),
-        Some(format!("job-{job_id}").as_str())
+    let pending = created.get("id").as_str().unwrap();
+    assert!(
+        pending.starts_with(&format!("job-{job_id}-vm-")),
+        "{pending}"
     );
     assert!(created.is_wholly_known());
 
@@ -317,5 +318,35 @@ async fn a_shutdown_that_hangs_falls_back_to_a_forced_stop() {
     let stats = sim.get("stats").await.to_string();
     assert!(stats.contains("/stop"), "a forced stop was sent: {stats}");
     VmResource.delete(&c, &stopped, &mut d).await;
+    sim.assert_empty().await;
+}
+
+#[tokio::test]
+async fn destroying_a_vm_whose_job_never_finishes_deletes_the_vm_that_appeared() {
+    let (sim, client) = start().await;
+    sim.post(
+        "hoster/next_jobs",
+        json!({"outcome": "never_finish", "count": 1}),
+    )
+    .await;
+    let mut d = Diagnostics::default();
+    let created = VmResource
+        .create(
+            &ctx(&client, Duration::from_millis(100)),
+            &planned_vm(),
+            &mut d,
+        )
+        .await;
+    assert!(d.has_errors());
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    assert_eq!(
+        VmResource.read(&c, &created, &mut d).await,
+        created,
+        "still pending"
+    );
+    VmResource.delete(&c, &created, &mut d).await;
+    ok(&d);
+    assert!(d.0[0].summary.contains("still runs"), "{d:?}");
     sim.assert_empty().await;
 }
