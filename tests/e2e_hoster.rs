@@ -190,8 +190,9 @@ fn extras_config(vm_extra: &str, software_password: &str) -> String {
     config
 }
 
-/// A dedicated order found by listing, a backup then a restore in place, and software
-/// installed with the write-only password where Terraform has them (1.11+).
+/// A dedicated order found by listing (and imported), a backup then a restore in place, and
+/// software installed with the write-only password where Terraform has them (1.11+); no
+/// token or root password in TRACE logs.
 #[test]
 fn dedicated_order_backup_restore_and_software() {
     for_each_terraform(|tf, sim| {
@@ -203,8 +204,24 @@ fn dedicated_order_backup_restore_and_software() {
         } else {
             "password"
         };
-        let work = TfWork::new(tf, sim, &extras_config("", password_arg));
-        work.apply();
+        let mut work = TfWork::new(tf, sim, &extras_config("", password_arg));
+        work.set_env("TF_LOG", "TRACE");
+        let traced = work.apply().combined();
+        work.set_env("TF_LOG", "");
+        let root_password = sim.state()["hoster"]["vms"][0]["password"]
+            .as_str()
+            .expect("the VM's root password")
+            .to_string();
+        assert!(
+            traced.contains("GET /job/"),
+            "provider debug logs are in the trace"
+        );
+        for secret in ["hostform-sim-token", root_password.as_str()] {
+            assert!(
+                !traced.contains(secret),
+                "secret {secret:?} leaked into TRACE output"
+            );
+        }
         assert_eq!(attr(&work, "hoster_dedicated_server.db", "id"), "84");
         assert_eq!(
             attr(&work, "hoster_dedicated_server.db", "status"),

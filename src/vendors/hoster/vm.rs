@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use super::api::{is_gone, HosterClient, CREDENTIALS};
 use super::disk;
 use super::jobs::{wait_job, JobError};
-use super::vm_actions::{apply_power, apply_rdns, change_request, reinstall, resize, restore};
+use super::vm_actions::{apply_rdns, change_request, ensure_power, reinstall, resize, restore};
 use super::vm_create::{start_creation, vm_of_pending, Started};
 use super::vm_state::{
     adopt_output, fetch_vm, pending_id, pending_job, read_back, settle_unknowns, vm_id,
@@ -52,10 +52,7 @@ async fn finish_create(
     diags: &mut Diagnostics,
 ) -> Value {
     if let Some(want) = planned.get("power_state").as_str() {
-        let now = ctx.client.vm_status(id).await.ok().and_then(|s| s.state);
-        if now.as_deref().and_then(super::jobs::power_state_of) != Some(want)
-            && !apply_power(ctx, id, want, deadline, diags).await
-        {
+        if !ensure_power(ctx, id, want, deadline, diags).await {
             return read_back(ctx, id, &state, diags).await;
         }
     }
@@ -313,9 +310,7 @@ impl Resource<HosterClient> for VmResource {
             return read_back(ctx, id, &base, diags).await;
         }
         if let Some(want) = planned.get("power_state").as_str() {
-            if prior.get("power_state").as_str() != Some(want)
-                && !apply_power(ctx, id, want, deadline, diags).await
-            {
+            if !ensure_power(ctx, id, want, deadline, diags).await {
                 return read_back(ctx, id, &base, diags).await;
             }
         }

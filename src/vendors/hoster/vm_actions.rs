@@ -113,6 +113,22 @@ pub async fn apply_power(
     true
 }
 
+/// Brings VM `id` to the power state `want` unless it is there already: the plan's power
+/// state also holds after a reinstall, restore or resize that changed it on the way.
+pub async fn ensure_power(
+    ctx: &Ctx<HosterClient>,
+    id: i64,
+    want: &str,
+    deadline: Instant,
+    diags: &mut Diagnostics,
+) -> bool {
+    let now = ctx.client.vm_status(id).await.ok().and_then(|s| s.state);
+    if now.as_deref().and_then(super::jobs::power_state_of) == Some(want) {
+        return true;
+    }
+    apply_power(ctx, id, want, deadline, diags).await
+}
+
 /// The change request between two states: only the fields that differ.
 pub fn change_request(prior: &Value, planned: &Value) -> Map<String, Json> {
     let mut body = Map::new();

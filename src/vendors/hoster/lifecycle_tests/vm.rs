@@ -350,3 +350,30 @@ async fn destroying_a_vm_whose_job_never_finishes_deletes_the_vm_that_appeared()
     assert!(d.0[0].summary.contains("still runs"), "{d:?}");
     sim.assert_empty().await;
 }
+
+#[tokio::test]
+async fn a_stopped_vm_stays_stopped_through_a_reinstall() {
+    let (sim, client) = start().await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let mut plan = planned_vm();
+    plan.set("power_state", "stopped");
+    let created = VmResource.create(&c, &plan, &mut d).await;
+    ok(&d);
+    assert_eq!(created.get("status").as_str(), Some("stopped"));
+    let mut next = created.clone();
+    next.set("template", "CentOS7");
+    next.set("status", Value::Unknown);
+    next.set("root_password", Value::Unknown);
+    next.set("job_id", Value::Unknown);
+    let reinstalled = VmResource.update(&c, &created, &next, &mut d).await;
+    ok(&d);
+    assert_eq!(reinstalled.get("template").as_str(), Some("CentOS7"));
+    assert_eq!(
+        reinstalled.get("power_state").as_str(),
+        Some("stopped"),
+        "as planned"
+    );
+    VmResource.delete(&c, &reinstalled, &mut d).await;
+    sim.assert_empty().await;
+}
