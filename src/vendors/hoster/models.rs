@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::support::lenient::{
-    de_bool_lenient, de_i64_lenient, de_opt_f64_lenient, de_opt_i64_lenient, de_opt_string_lenient,
-    value,
+    de_bool_lenient, de_i64_lenient, de_opt_bool_lenient, de_opt_f64_lenient, de_opt_i64_lenient,
+    de_opt_string_lenient, value,
 };
 
 /// The vendor's `"0xNN: text"` of an error body, if it has one.
@@ -135,13 +135,9 @@ pub struct OwnedServer {
     #[serde(
         rename = "orderComplete",
         default,
-        deserialize_with = "de_bool_or_false"
+        deserialize_with = "de_bool_lenient"
     )]
     pub order_complete: bool,
-}
-
-fn de_bool_or_false<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    de_bool_lenient(d)
 }
 
 /// The hardware of a market offer or an owned dedicated server.
@@ -271,10 +267,7 @@ pub struct Incident {
     pub impact: Option<f64>,
     #[serde(default)]
     pub types: Vec<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::support::lenient::de_opt_bool_lenient"
-    )]
+    #[serde(default, deserialize_with = "de_opt_bool_lenient")]
     pub ongoing: Option<bool>,
 }
 
