@@ -297,15 +297,20 @@ impl Resource<HosterClient> for VmResource {
                 }
             }
         }
+        let mut reference = prior.clone();
         if let Some(backup) = planned.get("restore_backup").as_i64() {
-            if prior.get("restore_backup").as_i64() != Some(backup)
-                && !restore(ctx, id, backup, deadline, diags).await
-            {
-                base.set("restore_backup", prior.get("restore_backup").clone());
-                return read_back(ctx, id, &base, diags).await;
+            if prior.get("restore_backup").as_i64() != Some(backup) {
+                match restore(ctx, id, backup, prior, planned, deadline, diags).await {
+                    Some(restored) if !diags.has_errors() => reference = restored,
+                    Some(_) => return read_back(ctx, id, &base, diags).await,
+                    None => {
+                        base.set("restore_backup", prior.get("restore_backup").clone());
+                        return read_back(ctx, id, &base, diags).await;
+                    }
+                }
             }
         }
-        let changes = change_request(prior, planned);
+        let changes = change_request(&reference, planned);
         if !changes.is_empty() && !resize(ctx, id, changes, deadline, diags).await {
             return read_back(ctx, id, &base, diags).await;
         }

@@ -261,33 +261,66 @@ pub async fn reinstall(
     }
 }
 
-/// Restores backup `backup` onto VM `id` and waits until the backup task is idle.
+/// Restores backup `backup` onto VM `id`, waits until the backup task is idle, and returns
+/// the VM as it is afterwards (with the template and sizes of the backup's time), read on
+/// top of `prior`; `None` when it was not restored. A template other than the planned one is
+/// an error diagnostic (reinstalling would wipe the restore: the configuration must follow).
 pub async fn restore(
     ctx: &Ctx<HosterClient>,
     id: i64,
     backup: i64,
+    prior: &Value,
+    planned: &Value,
     deadline: Instant,
     diags: &mut Diagnostics,
-) -> bool {
+) -> Option<Value> {
     let summary = format!("Cannot restore backup {backup} onto HosterAPI VM {id}");
     if let Err(e) = ctx.client.restore_backup(id, backup).await {
         api_error_diag(diags, &summary, &e, CREDENTIALS);
-        return false;
+        return None;
     }
     match wait_backup_task(ctx, id, deadline).await {
-        Ok(Ok(())) => true,
+        Ok(Ok(())) => {}
         Ok(Err(status)) => {
             diags.error(
                 summary,
                 format!("The backup task of VM {id} ended as {status}."),
             );
-            false
+            return None;
         }
         Err(e) => {
             wait_error_diag(diags, &summary, &e, CREDENTIALS);
-            false
+            return None;
         }
     }
+    let restored = match super::vm_state::fetch_vm(&ctx.client, id, prior).await {
+        Ok(Some(state)) => state,
+        Ok(None) => {
+            diags.error(summary, format!("VM {id} disappeared during the restore."));
+            return None;
+        }
+        Err(e) => {
+            api_error_diag(
+                diags,
+                &format!("Cannot read HosterAPI VM {id}"),
+                &e,
+                CREDENTIALS,
+            );
+            return None;
+        }
+    };
+    let (now, want) = (
+        restored.get("template").as_str(),
+        planned.get("template").as_str(),
+    );
+    if now != want {
+        diags.attr_error(
+            crate::tfplugin::AttrPath::attr("template"),
+            "The restored backup has another template",
+            format!("Backup {backup} brought VM {id} back to template {}; the configuration says {}. Set `template` to the backup's template (changing it now would reinstall and wipe the restore).", now.unwrap_or("unknown"), want.unwrap_or("unknown")),
+        );
+    }
+    Some(restored)
 }
 
 /// Waits until the VM's backup task is no longer busy; `Ok(Err(status))` when it failed.

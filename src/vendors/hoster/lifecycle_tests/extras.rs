@@ -250,3 +250,67 @@ async fn a_failed_backup_task_is_an_error_with_nothing_in_state() {
     VmResource.delete(&c, &vm, &mut d).await;
     sim.assert_empty().await;
 }
+
+#[tokio::test]
+async fn a_restore_keeps_the_planned_sizes_and_refuses_another_template() {
+    let (sim, client) = start().await;
+    let c = ctx(&client, Duration::from_secs(20));
+    let mut d = Diagnostics::default();
+    let vm = VmResource.create(&c, &planned_vm(), &mut d).await;
+    let plan = planned(
+        crate::vendors::hoster::vm_backup::schema(),
+        &[("vm_id", vm.get("id").clone())],
+    );
+    let backup = VmBackupResource.create(&c, &plan, &mut d).await;
+    let timestamp = backup.get("timestamp").as_i64().unwrap();
+    let mut bigger = vm.clone();
+    bigger.set("cpu_cores", 4i64);
+    let bigger = VmResource.update(&c, &vm, &bigger, &mut d).await;
+    ok(&d);
+
+    let mut restore = bigger.clone();
+    restore.set("restore_backup", timestamp);
+    let restored = VmResource.update(&c, &bigger, &restore, &mut d).await;
+    ok(&d);
+    assert_eq!(
+        restored.get("cpu_cores").as_i64(),
+        Some(4),
+        "resized back to the plan"
+    );
+
+    let mut other = restored.clone();
+    other.set("template", "CentOS7");
+    other.set("root_password", Value::Unknown);
+    other.set("job_id", Value::Unknown);
+    let reinstalled = VmResource.update(&c, &restored, &other, &mut d).await;
+    ok(&d);
+    let mut back = reinstalled.clone();
+    back.set("restore_backup", timestamp - 1);
+    let mut refused = Diagnostics::default();
+    VmResource
+        .update(&c, &reinstalled, &back, &mut refused)
+        .await;
+    assert!(
+        refused.has_errors(),
+        "the backup {} is not there",
+        timestamp - 1
+    );
+    let mut back = reinstalled.clone();
+    back.set("restore_backup", Value::Null);
+    let cleared = VmResource.update(&c, &reinstalled, &back, &mut d).await;
+    let mut again = cleared.clone();
+    again.set("restore_backup", timestamp);
+    let mut mismatch = Diagnostics::default();
+    let after = VmResource.update(&c, &cleared, &again, &mut mismatch).await;
+    assert_eq!(
+        mismatch.0[0].summary, "The restored backup has another template",
+        "{mismatch:?}"
+    );
+    assert_eq!(
+        after.get("template").as_str(),
+        Some("Debian10.0"),
+        "state shows what the VM runs"
+    );
+    VmResource.delete(&c, &after, &mut d).await;
+    sim.assert_empty().await;
+}
