@@ -2,6 +2,7 @@
 //! and retry knobs), the client it builds, and the resources and data sources it offers.
 
 pub mod api;
+mod backup_tasks;
 pub mod console;
 pub mod data_lists;
 pub mod data_market;

@@ -13,9 +13,10 @@ use async_trait::async_trait;
 use tokio::time::Instant;
 
 use super::api::{is_gone, HosterClient, CREDENTIALS};
+use super::backup_tasks::restore;
 use super::disk;
 use super::jobs::{wait_job, JobError};
-use super::vm_actions::{apply_rdns, change_request, ensure_power, reinstall, resize, restore};
+use super::vm_actions::{apply_rdns, change_request, ensure_power, reinstall, resize};
 use super::vm_create::{start_creation, vm_of_pending, Started};
 use super::vm_state::{
     adopt_output, fetch_vm, pending_id, pending_job, read_back, settle_unknowns, vm_id,

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use tokio::time::Instant;
 
 use super::api::{is_gone, HosterClient, CREDENTIALS};
-use super::vm_actions::wait_backup_task;
+use super::backup_tasks::wait_backup_task;
 use super::vm_state::settle_unknowns;
 use crate::support::diag::{api_error_diag, wait_error_diag};
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
