@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::sim::faults::FaultSpec;
 use crate::sim::hosthatch;
 use crate::sim::store::{lock, SimState};
+use crate::sim::terrahost::{self, Vendor};
 use crate::sim::vendor_names;
 
 /// Routes relative to `/_sim`.
@@ -29,6 +30,8 @@ pub fn router(state: SimState) -> Router {
         .route("/stats", get(stats))
         .route("/time", get(show_time).post(advance_time))
         .nest("/hosthatch", hosthatch::admin::router())
+        .nest("/terrahost", terrahost::admin::router(Vendor::Terrahost))
+        .nest("/gigahost", terrahost::admin::router(Vendor::Gigahost))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin route") })
         .with_state(state)
 }
@@ -71,12 +74,17 @@ async fn reset(State(state): State<SimState>) -> Response {
 async fn dump_state(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
     let hosthatch = hosthatch::admin::dump(&lock(&state.hosthatch), now);
-    Json(json!({ "hosthatch": hosthatch })).into_response()
+    let terrahost = terrahost::admin::dump(&lock(&state.terrahost), now);
+    let gigahost = terrahost::admin::dump(&lock(&state.gigahost), now);
+    Json(json!({ "hosthatch": hosthatch, "terrahost": terrahost, "gigahost": gigahost }))
+        .into_response()
 }
 
 async fn empty(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
-    let left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
+    let mut left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
+    left.extend(lock(&state.terrahost).leftovers("terrahost"));
+    left.extend(lock(&state.gigahost).leftovers("gigahost"));
     Json(json!({ "empty": left.is_empty(), "left": left })).into_response()
 }
 

@@ -13,6 +13,7 @@ pub mod faults;
 pub mod hosthatch;
 pub mod stats;
 pub mod store;
+pub mod terrahost;
 
 #[cfg(test)]
 mod tests;
@@ -39,7 +40,11 @@ pub struct VendorSpec {
 }
 
 /// Every simulated vendor.
-pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC];
+pub const VENDORS: &[&VendorSpec] = &[
+    &hosthatch::SPEC,
+    &terrahost::TERRAHOST_SPEC,
+    &terrahost::GIGAHOST_SPEC,
+];
 
 /// Names of every simulated vendor.
 pub fn vendor_names() -> Vec<&'static str> {
@@ -52,9 +57,15 @@ pub fn app(state: SimState) -> Router {
         (state.clone(), &hosthatch::SPEC),
         faults::inject,
     ));
-    Router::new()
-        .nest(hosthatch::SPEC.prefix, hosthatch_api)
-        .nest("/_sim", admin::router(state.clone()))
+    let mut app = Router::new().nest(hosthatch::SPEC.prefix, hosthatch_api);
+    for vendor in [terrahost::Vendor::Terrahost, terrahost::Vendor::Gigahost] {
+        let api = terrahost::router(state.clone(), vendor).layer(middleware::from_fn_with_state(
+            (state.clone(), vendor.spec()),
+            faults::inject,
+        ));
+        app = app.nest(vendor.spec().prefix, api);
+    }
+    app.nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
         .layer(middleware::from_fn_with_state(state, log_request))
 }

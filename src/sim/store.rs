@@ -7,6 +7,8 @@ use crate::sim::clock::Clock;
 use crate::sim::faults::FaultTable;
 use crate::sim::hosthatch::model::HostHatchStore;
 use crate::sim::stats::RequestStats;
+use crate::sim::terrahost::model::TerrahostStore;
+use crate::sim::terrahost::Vendor;
 
 /// Settings the simulator starts with.
 #[derive(Debug, Clone)]
@@ -41,6 +43,8 @@ pub struct SimInner {
     pub faults: Mutex<FaultTable>,
     pub stats: Mutex<RequestStats>,
     pub hosthatch: Mutex<HostHatchStore>,
+    pub terrahost: Mutex<TerrahostStore>,
+    pub gigahost: Mutex<TerrahostStore>,
 }
 
 impl SimInner {
@@ -53,6 +57,8 @@ impl SimInner {
             faults: Mutex::new(FaultTable::default()),
             stats: Mutex::new(RequestStats::default()),
             hosthatch: Mutex::new(HostHatchStore::default()),
+            terrahost: Mutex::new(Vendor::Terrahost.fresh_store()),
+            gigahost: Mutex::new(Vendor::Gigahost.fresh_store()),
         })
     }
 
@@ -61,6 +67,12 @@ impl SimInner {
         *lock(&self.faults) = FaultTable::default();
         *lock(&self.stats) = RequestStats::default();
         *lock(&self.hosthatch) = HostHatchStore::default();
+        for vendor in [Vendor::Terrahost, Vendor::Gigahost] {
+            let mut store = crate::sim::terrahost::store_of(self, vendor);
+            let credentials = store.credentials.clone();
+            *store = vendor.fresh_store();
+            store.credentials = credentials;
+        }
     }
 }
 
