@@ -1,0 +1,1 @@
+//! Lifecycle tests of the Terrahost/Gigahost resources against the in-process simulator.
