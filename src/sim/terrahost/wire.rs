@@ -34,8 +34,8 @@ pub fn envelope(status: StatusCode, data: Value, extra_meta: Value, malformed: b
 /// Any JSON body, with the documents' trailing comma before the last `}` when `malformed`.
 pub fn raw(status: StatusCode, body: Value, malformed: bool) -> Response {
     let mut text = body.to_string();
-    if malformed && text.ends_with("}}") {
-        text.insert(text.len() - 2, ',');
+    if malformed && text.ends_with('}') && !text.ends_with("{}") {
+        text.insert(text.len() - 1, ',');
     }
     Response::builder()
         .status(status)

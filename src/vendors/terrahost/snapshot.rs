@@ -202,7 +202,7 @@ impl Resource<TerrahostClient> for SnapshotResource {
                     &creds,
                 );
                 if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(&format!(" The snapshot was requested: when it appears, import it (SERVER_ID/SNAP_ID) or delete it in the control panel."));
+                    d.detail.push_str(" The snapshot was requested: when it appears, import it (SERVER_ID/SNAP_ID) or delete it in the control panel.");
                 }
                 return Value::Null;
             }
