@@ -37,7 +37,11 @@ pub struct TfWork {
 impl TfWork {
     /// A workspace whose provider talks to `sim`, with `main_tf` as `main.tf`.
     pub fn new(tf: &Path, sim: &Sim, main_tf: &str) -> TfWork {
-        TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf)
+        let mut work = TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf);
+        for (name, value) in sim.terrahost_env() {
+            work.set_env(&name, &value);
+        }
+        work
     }
 
     /// Like [`TfWork::new`] with an explicit HostHatch endpoint (no simulator needed).
