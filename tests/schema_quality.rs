@@ -120,7 +120,11 @@ fn gigahost_examples_are_generated_from_terrahost() {
             if path.is_dir() {
                 pending.push(path);
             } else {
-                let relative = path.strip_prefix(&from).unwrap().to_string_lossy().to_string();
+                let relative = path
+                    .strip_prefix(&from)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
                 let text = std::fs::read_to_string(&path).unwrap();
                 expected.push((gigahost_text(&relative), gigahost_text(&text)));
             }

@@ -40,6 +40,11 @@ fn ip_state(base: &Value, server: i64, ip: &Ip) -> Value {
     s.set("netmask", ip.ip_netmask.clone());
     s.set("gateway", ip.ip_gateway.clone());
     s.set("type", ip.ip_type.clone());
+    if s.get("ip_type").is_null() {
+        // After an import: routed addresses are layer 3, the others layer 2.
+        let routed = ip.ip_type.as_deref() == Some("routed");
+        s.set("ip_type", if routed { "l3" } else { "l2" });
+    }
     settle_unknowns(s)
 }
 
