@@ -2,3 +2,14 @@
 
 pub mod hosthatch;
 pub mod terrahost;
+
+use crate::docs::Catalogue;
+
+/// What every provider built from this crate offers, for the docs generator and its checks.
+pub fn catalogues() -> Vec<Catalogue> {
+    vec![
+        Catalogue::of(&hosthatch::provider()),
+        Catalogue::of(&terrahost::provider()),
+        Catalogue::of(&terrahost::gigahost_provider()),
+    ]
+}

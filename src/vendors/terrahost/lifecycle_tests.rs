@@ -16,7 +16,7 @@ use super::{data_catalogue, Brand};
 use crate::sim::terrahost::model::{DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME};
 use crate::sim::{run, SimConfig, SimInner};
 use crate::support::{Auth, HttpSettings};
-use crate::tfplugin::provider::{Ctx, DataSource, Resource};
+use crate::tfplugin::provider::{Ctx, Resource};
 use crate::tfplugin::{Diagnostics, Value};
 
 const SERVER: &str = "3523";
@@ -373,4 +373,29 @@ async fn operating_systems_filter_by_distribution_and_name() {
     let list = state.get("operating_systems").elements();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].get("id").as_str(), Some("61"));
+}
+
+#[tokio::test]
+async fn an_ipmi_session_returns_credentials_and_registers_the_password() {
+    use crate::tfplugin::provider::EphemeralResource;
+    let (_sim, client) = start().await;
+    let session = super::ipmi_session::IpmiSession {
+        brand: Brand::Terrahost,
+    };
+    let mut config = Value::null_object(&session.schema().block.implied_type());
+    config.set("server_id", SERVER);
+    let mut d = Diagnostics::default();
+    let opened = session.open(&ctx(&client), &config, &mut d).await;
+    no_errors(&d);
+    let password = opened.result.get("password").as_str().unwrap().to_string();
+    assert!(!password.is_empty());
+    assert_eq!(
+        opened.result.get("address").as_str(),
+        Some("185.125.168.10")
+    );
+    assert!(!crate::tfplugin::log::redact(&password).contains(&password));
+    config.set("server_id", "999999");
+    let mut d = Diagnostics::default();
+    session.open(&ctx(&client), &config, &mut d).await;
+    assert!(d.has_errors());
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod data_catalogue;
 pub mod data_servers;
+pub mod ipmi_session;
 pub mod ipv4;
 #[cfg(test)]
 mod lifecycle_tests;
@@ -22,7 +23,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use crate::support::{Auth, HttpSettings};
-use crate::tfplugin::provider::{DataSource, Provider, Resource};
+use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
 use crate::tfplugin::timeouts::parse_duration;
 use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -274,6 +275,10 @@ impl Provider for TerrahostProvider {
             Arc::new(reverse_dns::ReverseDnsResource { brand }),
             Arc::new(ipv4::Ipv4Resource { brand }),
         ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<TerrahostClient>>> {
+        vec![Arc::new(ipmi_session::IpmiSession { brand: self.brand })]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<TerrahostClient>>> {
