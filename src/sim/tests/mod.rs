@@ -6,6 +6,7 @@ mod deploy;
 mod faults_and_admin;
 mod keys;
 mod server_actions;
+mod terrahost;
 
 use reqwest::Method;
 use serde_json::{json, Value};
