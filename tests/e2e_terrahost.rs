@@ -2,7 +2,7 @@
 //! `terraform_binaries()`) drives both providers in one configuration against a fresh
 //! `hostform-sim`, logging in with username, password and TOTP secret from the environment.
 //! One scenario covers adoption, snapshots, reverse DNS, rename, power, reinstall with a token
-//! expiring mid-apply, a server missing from reads, import, out-of-band deletion and destroy
+//! expiring mid-apply, a server missing from reads, imports, out-of-band deletion and destroy
 //! (which must leave no snapshot and restore reverse DNS).
 
 mod support;
@@ -154,6 +154,17 @@ fn terrahost_and_gigahost_full_lifecycle() {
             plan.contains("1 to add, 0 to change, 0 to destroy"),
             "{plan}"
         );
+
+        // Import a server: only the arguments the API cannot report (timezone) are adopted.
+        work.run(&["state", "rm", "-no-color", "gigahost_server.web"]);
+        work.import("gigahost_server.web", "5101");
+        let plan = work.plan().stdout;
+        assert!(
+            plan.contains("1 to add, 1 to change, 0 to destroy"),
+            "{plan}"
+        );
+        assert!(plan.contains("+ timezone"), "{plan}");
+        assert!(!plan.contains("reinstalled"), "{plan}");
 
         let destroyed = work.destroy();
         assert!(

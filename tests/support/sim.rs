@@ -79,8 +79,8 @@ impl Sim {
         format!("{}/hosthatch/api/v1", self.url)
     }
 
-    /// Endpoints and credentials (2FA by TOTP secret) of the simulated Terrahost and
-    /// Gigahost accounts, as `TERRAHOST_*` / `GIGAHOST_*` environment variables.
+    /// Endpoints, credentials (2FA by TOTP secret) and a fast poll interval for the simulated
+    /// Terrahost and Gigahost accounts, as `TERRAHOST_*` / `GIGAHOST_*` environment variables.
     pub fn terrahost_env(&self) -> Vec<(String, String)> {
         use hostform::sim::terrahost::model::{
             DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME,

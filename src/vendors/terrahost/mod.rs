@@ -106,22 +106,22 @@ fn config_schema(brand: Brand) -> Schema {
     let (description, env) = match brand {
         Brand::Terrahost => (
             "Manages [Terrahost](https://terrahost.no) servers, snapshots, reverse DNS and IPv4 orders through the Terrahost API (v3). Logs in once per run with username and password (and a TOTP code for 2FA accounts), or uses a ready token.",
-            ["TERRAHOST_USERNAME", "TERRAHOST_PASSWORD", "TERRAHOST_OTP_CODE", "TERRAHOST_TOTP_SECRET", "TERRAHOST_TOKEN", "TERRAHOST_ENDPOINT"],
+            ["TERRAHOST_USERNAME", "TERRAHOST_PASSWORD", "TERRAHOST_OTP_CODE", "TERRAHOST_TOTP_SECRET", "TERRAHOST_TOKEN", "TERRAHOST_ENDPOINT", "TERRAHOST_POLL_INTERVAL"],
         ),
         Brand::Gigahost => (
             "Manages [Gigahost](https://gigahost.no) servers, snapshots, reverse DNS and IPv4 orders through the Gigahost API (v0). Logs in once per run with username and password (and a TOTP code for 2FA accounts), or uses a ready token.",
-            ["GIGAHOST_USERNAME", "GIGAHOST_PASSWORD", "GIGAHOST_OTP_CODE", "GIGAHOST_TOTP_SECRET", "GIGAHOST_TOKEN", "GIGAHOST_ENDPOINT"],
+            ["GIGAHOST_USERNAME", "GIGAHOST_PASSWORD", "GIGAHOST_OTP_CODE", "GIGAHOST_TOTP_SECRET", "GIGAHOST_TOKEN", "GIGAHOST_ENDPOINT", "GIGAHOST_POLL_INTERVAL"],
         ),
     };
     Schema::new(
         Block::new(description)
-            .attr(Attribute::optional("username", Type::String).env(env[0]).describe("The control panel username. Defaults to the `<VENDOR>_USERNAME` environment variable."))
-            .attr(Attribute::optional("password", Type::String).sensitive().env(env[1]).describe("The control panel password. Defaults to the `<VENDOR>_PASSWORD` environment variable."))
-            .attr(Attribute::optional("otp_code", Type::String).sensitive().env(env[2]).describe("A two-factor code typed in for this run (accounts with 2FA). It is good for one login only; prefer `totp_secret` in automation. Defaults to `<VENDOR>_OTP_CODE`."))
-            .attr(Attribute::optional("totp_secret", Type::String).sensitive().env(env[3]).describe("The base32 TOTP secret of a 2FA account (what the authenticator app was given): the provider computes the RFC 6238 code itself at each login. Defaults to `<VENDOR>_TOTP_SECRET`."))
-            .attr(Attribute::optional("token", Type::String).sensitive().env(env[4]).describe("A ready API token, used instead of logging in (it is not renewed when it expires). Defaults to `<VENDOR>_TOKEN`."))
-            .attr(Attribute::optional("endpoint", Type::String).env(env[5]).check(Check::NonEmpty).describe("Base URL of the API. Defaults to `<VENDOR>_ENDPOINT`, then `https://api.terrahost.no/api/v3` (Terrahost) or `https://api.gigahost.no/api/v0` (Gigahost)."))
-            .attr(Attribute::optional("poll_interval", Type::String).check(Check::Duration).describe("How often to poll while waiting (snapshots, reinstalls, power), as a Go duration (default `\"5s\"`). Pauses grow from it with backoff."))
+            .attr(Attribute::optional("username", Type::String).env(env[0]).describe("The control panel username. Defaults to the `TERRAHOST_USERNAME` (Gigahost: `GIGAHOST_USERNAME`) environment variable."))
+            .attr(Attribute::optional("password", Type::String).sensitive().env(env[1]).describe("The control panel password. Defaults to the `TERRAHOST_PASSWORD` (Gigahost: `GIGAHOST_PASSWORD`) environment variable."))
+            .attr(Attribute::optional("otp_code", Type::String).sensitive().env(env[2]).describe("A two-factor code typed in for this run (accounts with 2FA). It is good for one login only; prefer `totp_secret` in automation. Defaults to `TERRAHOST_OTP_CODE` (Gigahost: `GIGAHOST_OTP_CODE`)."))
+            .attr(Attribute::optional("totp_secret", Type::String).sensitive().env(env[3]).describe("The base32 TOTP secret of a 2FA account (what the authenticator app was given): the provider computes the RFC 6238 code itself at each login. Defaults to `TERRAHOST_TOTP_SECRET` (Gigahost: `GIGAHOST_TOTP_SECRET`)."))
+            .attr(Attribute::optional("token", Type::String).sensitive().env(env[4]).describe("A ready API token, used instead of logging in (it is not renewed when it expires). Defaults to `TERRAHOST_TOKEN` (Gigahost: `GIGAHOST_TOKEN`)."))
+            .attr(Attribute::optional("endpoint", Type::String).env(env[5]).check(Check::NonEmpty).describe("Base URL of the API. Defaults to `TERRAHOST_ENDPOINT` (Gigahost: `GIGAHOST_ENDPOINT`), then `https://api.terrahost.no/api/v3` (Terrahost) or `https://api.gigahost.no/api/v0` (Gigahost)."))
+            .attr(Attribute::optional("poll_interval", Type::String).env(env[6]).check(Check::Duration).describe("How often to poll while waiting (snapshots, reinstalls, power), as a Go duration (default `\"5s\"`). Pauses grow from it with backoff. Defaults to `TERRAHOST_POLL_INTERVAL` (Gigahost: `GIGAHOST_POLL_INTERVAL`), then `5s`."))
             .attr(Attribute::optional("max_retries", Type::Number).check(Check::IntRange(0, 100)).describe("How many times a request is retried after a rate limit (429), or after a server error or network failure where that is safe (default 5)."))
             .attr(Attribute::optional("request_timeout", Type::String).check(Check::Duration).describe("How long one HTTP request may take, as a Go duration (default `\"60s\"`).")),
     )
@@ -130,10 +130,12 @@ fn config_schema(brand: Brand) -> Schema {
 fn duration_arg(
     config: &Value,
     name: &str,
+    env: Option<String>,
     default: Duration,
     diags: &mut Diagnostics,
 ) -> Option<Duration> {
-    match config.get(name).as_str() {
+    let from_config = config.get(name).as_str().map(str::to_string);
+    match from_config.or(env).as_deref() {
         None => Some(default),
         Some(text) => match parse_duration(text) {
             Ok(d) if !d.is_zero() => Some(d),
@@ -244,9 +246,20 @@ impl Provider for TerrahostProvider {
             diags.attr_error(AttrPath::attr("endpoint"), "Invalid endpoint", format!("endpoint must be an http:// or https:// URL such as {default}, not {endpoint:?}."));
             return None;
         }
-        let poll_interval = duration_arg(config, "poll_interval", Duration::from_secs(5), diags);
-        let request_timeout =
-            duration_arg(config, "request_timeout", Duration::from_secs(60), diags);
+        let poll_interval = duration_arg(
+            config,
+            "poll_interval",
+            self.brand.env("POLL_INTERVAL"),
+            Duration::from_secs(5),
+            diags,
+        );
+        let request_timeout = duration_arg(
+            config,
+            "request_timeout",
+            None,
+            Duration::from_secs(60),
+            diags,
+        );
         let max_retries = match config.get("max_retries") {
             Value::Null => Some(5),
             v => v.as_i64().and_then(|n| u32::try_from(n).ok()),
