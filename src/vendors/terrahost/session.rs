@@ -45,7 +45,12 @@ struct Authed {
     api: ApiClient,
     expires_unix: Option<i64>,
     serial: u64,
+    obtained: std::time::Instant,
 }
+
+/// A token this young is used even when its expiry looks past: a clock skewed against the
+/// vendor's must not make every request log in again (a 401 still does).
+const MIN_TOKEN_USE: Duration = Duration::from_secs(30);
 
 /// A logged-in (or not yet logged-in) connection to one vendor endpoint.
 pub struct Session {
@@ -110,9 +115,9 @@ impl Session {
     async fn authed(&self) -> Result<Arc<Authed>, ApiError> {
         let mut current = self.current.lock().await;
         if let Some(a) = current.as_ref() {
-            let fresh = a
-                .expires_unix
-                .is_none_or(|at| totp::unix_now() as i64 + RENEW_MARGIN_SECS < at);
+            let fresh = a.obtained.elapsed() < MIN_TOKEN_USE
+                || a.expires_unix
+                    .is_none_or(|at| totp::unix_now() as i64 + RENEW_MARGIN_SECS < at);
             if fresh {
                 return Ok(a.clone());
             }
@@ -139,6 +144,7 @@ impl Session {
                     api: self.client(Auth::Bearer(token.clone()))?,
                     expires_unix: None,
                     serial,
+                    obtained: std::time::Instant::now(),
                 })
             }
             Credentials::Password {
@@ -169,6 +175,7 @@ impl Session {
             api: self.client(Auth::Bearer(token))?,
             expires_unix: data.token_expire,
             serial,
+            obtained: std::time::Instant::now(),
         })
     }
 
