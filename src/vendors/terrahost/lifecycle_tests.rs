@@ -87,10 +87,14 @@ fn totp() -> Code {
 }
 
 async fn start() -> (Sim, Arc<TerrahostClient>) {
+    start_with_scale(1000.0).await
+}
+
+async fn start_with_scale(time_scale: f64) -> (Sim, Arc<TerrahostClient>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = SimInner::new_state(SimConfig {
-        time_scale: 1000.0,
+        time_scale,
         token: "unused".into(),
         log_requests: false,
     });
@@ -398,4 +402,34 @@ async fn an_ipmi_session_returns_credentials_and_registers_the_password() {
     let mut d = Diagnostics::default();
     session.open(&ctx(&client), &config, &mut d).await;
     assert!(d.has_errors());
+}
+
+/// Nothing is lost: a snapshot that never completes is still returned with its id, with an
+/// error (Terraform then taints it), so destroy can delete it.
+#[tokio::test]
+async fn a_snapshot_that_does_not_complete_in_time_is_still_recorded() {
+    let (sim, client) = start_with_scale(1.0).await;
+    let r = super::snapshot::SnapshotResource {
+        brand: Brand::Terrahost,
+    };
+    let mut c = ctx(&client);
+    c.timeout = Duration::from_millis(1500);
+    let plan = planned(
+        r.schema(),
+        &[("server_id", SERVER.into()), ("name", "slow".into())],
+    );
+    let advance = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        sim.admin_post("time", json!({"advance_secs": 6.0})).await;
+    };
+    let mut d = Diagnostics::default();
+    let (state, ()) = tokio::join!(r.create(&c, &plan, &mut d), advance);
+    assert!(d.has_errors(), "the completion wait must time out");
+    assert!(d.0[0].detail.contains("timed out"), "{}", d.0[0].detail);
+    assert_eq!(state.get("state").as_str(), Some("pending"));
+    assert!(state.get("id").as_str().is_some());
+    let mut d = Diagnostics::default();
+    r.delete(&c, &state, &mut d).await;
+    no_errors(&d);
+    sim.assert_empty().await;
 }
