@@ -8,6 +8,8 @@ use crate::sim::faults::FaultTable;
 use crate::sim::hoster::model::HosterStore;
 use crate::sim::hosthatch::model::HostHatchStore;
 use crate::sim::stats::RequestStats;
+use crate::sim::terrahost::model::TerrahostStore;
+use crate::sim::terrahost::Vendor;
 
 /// Settings the simulator starts with.
 #[derive(Debug, Clone)]
@@ -43,6 +45,8 @@ pub struct SimInner {
     pub stats: Mutex<RequestStats>,
     pub hosthatch: Mutex<HostHatchStore>,
     pub hoster: Mutex<HosterStore>,
+    pub terrahost: Mutex<TerrahostStore>,
+    pub gigahost: Mutex<TerrahostStore>,
 }
 
 impl SimInner {
@@ -56,6 +60,8 @@ impl SimInner {
             stats: Mutex::new(RequestStats::default()),
             hosthatch: Mutex::new(HostHatchStore::default()),
             hoster: Mutex::new(HosterStore::default()),
+            terrahost: Mutex::new(Vendor::Terrahost.fresh_store()),
+            gigahost: Mutex::new(Vendor::Gigahost.fresh_store()),
         })
     }
 
@@ -65,6 +71,12 @@ impl SimInner {
         *lock(&self.stats) = RequestStats::default();
         *lock(&self.hosthatch) = HostHatchStore::default();
         *lock(&self.hoster) = HosterStore::default();
+        for vendor in [Vendor::Terrahost, Vendor::Gigahost] {
+            let mut store = crate::sim::terrahost::store_of(self, vendor);
+            let credentials = store.credentials.clone();
+            *store = vendor.fresh_store();
+            store.credentials = credentials;
+        }
     }
 }
 

@@ -37,7 +37,12 @@ pub struct TfWork {
 impl TfWork {
     /// A workspace whose provider talks to `sim`, with `main_tf` as `main.tf`.
     pub fn new(tf: &Path, sim: &Sim, main_tf: &str) -> TfWork {
-        TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf)
+        let mut work = TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf);
+        work.set_env("HOSTER_ENDPOINT", &sim.hoster_endpoint());
+        for (name, value) in sim.terrahost_env() {
+            work.set_env(&name, &value);
+        }
+        work
     }
 
     /// Like [`TfWork::new`] with an explicit HostHatch endpoint (no simulator needed).
@@ -59,10 +64,6 @@ impl TfWork {
             ("HOSTHATCH_TOKEN".into(), SIM_TOKEN.into()),
             ("HOSTHATCH_ENDPOINT".into(), hosthatch_endpoint.into()),
             ("HOSTER_TOKEN".into(), SIM_TOKEN.into()),
-            (
-                "HOSTER_ENDPOINT".into(),
-                sibling_endpoint(hosthatch_endpoint, "hoster"),
-            ),
         ];
         let work = TfWork {
             tf: tf.to_path_buf(),
@@ -206,15 +207,6 @@ impl TfWork {
             code => panic!("plan failed with exit code {code}:\n{}", output.combined()),
         }
     }
-}
-
-/// The endpoint of another simulated vendor on the same simulator as `hosthatch_endpoint`
-/// (`http://ADDR/hosthatch/api/v1` -> `http://ADDR/hoster/api/v1`).
-fn sibling_endpoint(hosthatch_endpoint: &str, vendor: &str) -> String {
-    let base = hosthatch_endpoint
-        .strip_suffix("/hosthatch/api/v1")
-        .unwrap_or(hosthatch_endpoint);
-    format!("{base}/{vendor}/api/v1")
 }
 
 const APPLY: [&str; 4] = ["apply", "-auto-approve", "-input=false", "-no-color"];

@@ -7,6 +7,7 @@ mod faults_and_admin;
 mod hoster;
 mod keys;
 mod server_actions;
+mod terrahost;
 
 use reqwest::Method;
 use serde_json::{json, Value};
