@@ -39,6 +39,7 @@ impl TfWork {
     pub fn new(tf: &Path, sim: &Sim, main_tf: &str) -> TfWork {
         let mut work = TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf);
         work.set_env("HOSTER_ENDPOINT", &sim.hoster_endpoint());
+        work.set_env("HOSTER_POLL_INTERVAL", "100ms");
         for (name, value) in sim.terrahost_env() {
             work.set_env(&name, &value);
         }

@@ -39,6 +39,7 @@ pub use api::HosterClient;
 pub const DEFAULT_ENDPOINT: &str = "https://reseller.hosterapi.de/api/v1";
 pub const TOKEN_ENV: &str = "HOSTER_TOKEN";
 pub const ENDPOINT_ENV: &str = "HOSTER_ENDPOINT";
+pub const POLL_INTERVAL_ENV: &str = "HOSTER_POLL_INTERVAL";
 
 /// The hoster provider.
 pub struct HosterProvider;
@@ -64,8 +65,9 @@ fn config_schema() -> Schema {
             )
             .attr(
                 Attribute::optional("poll_interval", Type::String)
+                    .env(POLL_INTERVAL_ENV)
                     .check(Check::Duration)
-                    .describe("How often to poll while waiting for a job, a power change or an order, as a Go duration (default `\"5s\"`). Pauses grow from it with backoff."),
+                    .describe("How often to poll while waiting for a job, a power change or an order, as a Go duration. Pauses grow from it with backoff. Defaults to the `HOSTER_POLL_INTERVAL` environment variable, then `\"5s\"`."),
             )
             .attr(
                 Attribute::optional("max_retries", Type::Number)
@@ -165,7 +167,13 @@ impl Provider for HosterProvider {
             );
             return None;
         }
-        let poll_interval = duration_arg(config, "poll_interval", Duration::from_secs(5), diags);
+        let mut with_env = config.clone();
+        if with_env.get("poll_interval").is_null() {
+            if let Some(text) = env_nonempty(POLL_INTERVAL_ENV) {
+                with_env.set("poll_interval", text);
+            }
+        }
+        let poll_interval = duration_arg(&with_env, "poll_interval", Duration::from_secs(5), diags);
         let request_timeout =
             duration_arg(config, "request_timeout", Duration::from_secs(60), diags);
         let max_retries = match config.get("max_retries") {
