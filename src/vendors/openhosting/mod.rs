@@ -12,9 +12,9 @@ mod drive_waits;
 mod fields;
 // TODO #[cfg(test)] mod lifecycle_tests;
 pub mod models;
-// TODO pub mod network;
-// TODO pub mod server;
-// TODO mod server_config;
+pub mod network;
+pub mod server;
+mod server_config;
 pub mod size;
 pub mod upload;
 
@@ -240,9 +240,9 @@ impl Provider for OpenHostingProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource<OpenHostingClient>>> {
         vec![
             Arc::new(drive::DriveResource),
-            // TODO            Arc::new(server::ServerResource),
-            // TODO            Arc::new(network::NetworkResource::IP),
-            // TODO            Arc::new(network::NetworkResource::VLAN),
+            Arc::new(server::ServerResource),
+            Arc::new(network::NetworkResource::IP),
+            Arc::new(network::NetworkResource::VLAN),
         ]
     }
 
