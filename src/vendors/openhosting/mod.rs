@@ -3,14 +3,14 @@
 //! upload knobs), the client it builds, and the resources and data sources it offers.
 
 pub mod api;
-// TODO pub mod data_drives;
-// TODO pub mod data_network;
-// TODO pub mod data_servers;
+pub mod data_drives;
+pub mod data_network;
+pub mod data_servers;
 pub mod drive;
 mod drive_plan;
 mod drive_waits;
 mod fields;
-// TODO #[cfg(test)] mod lifecycle_tests;
+// TODO lifecycle
 pub mod models;
 pub mod network;
 pub mod server;
@@ -248,13 +248,13 @@ impl Provider for OpenHostingProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<OpenHostingClient>>> {
         vec![
-        // TODO            Arc::new(data_drives::DriveDataSource),
-        // TODO            Arc::new(data_drives::DrivesDataSource),
-        // TODO            Arc::new(data_servers::ServerDataSource),
-        // TODO            Arc::new(data_servers::ServersDataSource),
-        // TODO            Arc::new(data_network::NetworkListDataSource::IPS),
-        // TODO            Arc::new(data_network::NetworkListDataSource::VLANS),
-                ]
+            Arc::new(data_drives::DriveDataSource),
+            Arc::new(data_drives::DrivesDataSource),
+            Arc::new(data_servers::ServerDataSource),
+            Arc::new(data_servers::ServersDataSource),
+            Arc::new(data_network::NetworkListDataSource::IPS),
+            Arc::new(data_network::NetworkListDataSource::VLANS),
+        ]
     }
 }
 
