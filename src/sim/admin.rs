@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::sim::faults::FaultSpec;
 use crate::sim::hosthatch;
+use crate::sim::openhosting;
 use crate::sim::store::{lock, SimState};
 use crate::sim::vendor_names;
 
@@ -29,6 +30,7 @@ pub fn router(state: SimState) -> Router {
         .route("/stats", get(stats))
         .route("/time", get(show_time).post(advance_time))
         .nest("/hosthatch", hosthatch::admin::router())
+        .nest("/openhosting", openhosting::admin::router())
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin route") })
         .with_state(state)
 }
@@ -71,12 +73,17 @@ async fn reset(State(state): State<SimState>) -> Response {
 async fn dump_state(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
     let hosthatch = hosthatch::admin::dump(&lock(&state.hosthatch), now);
-    Json(json!({ "hosthatch": hosthatch })).into_response()
+    let openhosting = openhosting::admin::dump(&mut lock(&state.openhosting), now);
+    Json(json!({ "hosthatch": hosthatch, "openhosting": openhosting })).into_response()
 }
 
 async fn empty(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
-    let left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
+    let mut left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
+    left.extend(openhosting::admin::leftovers(
+        &mut lock(&state.openhosting),
+        now,
+    ));
     Json(json!({ "empty": left.is_empty(), "left": left })).into_response()
 }
 

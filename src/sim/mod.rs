@@ -11,6 +11,7 @@ pub mod admin;
 pub mod clock;
 pub mod faults;
 pub mod hosthatch;
+pub mod openhosting;
 pub mod stats;
 pub mod store;
 
@@ -39,7 +40,7 @@ pub struct VendorSpec {
 }
 
 /// Every simulated vendor.
-pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC];
+pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC, &openhosting::SPEC];
 
 /// Names of every simulated vendor.
 pub fn vendor_names() -> Vec<&'static str> {
@@ -52,8 +53,13 @@ pub fn app(state: SimState) -> Router {
         (state.clone(), &hosthatch::SPEC),
         faults::inject,
     ));
+    let openhosting_api = openhosting::router(state.clone()).layer(middleware::from_fn_with_state(
+        (state.clone(), &openhosting::SPEC),
+        faults::inject,
+    ));
     Router::new()
         .nest(hosthatch::SPEC.prefix, hosthatch_api)
+        .nest(openhosting::SPEC.prefix, openhosting_api)
         .nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
         .layer(middleware::from_fn_with_state(state, log_request))

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::sim::clock::Clock;
 use crate::sim::faults::FaultTable;
 use crate::sim::hosthatch::model::HostHatchStore;
+use crate::sim::openhosting::model::OpenHostingStore;
 use crate::sim::stats::RequestStats;
 
 /// Settings the simulator starts with.
@@ -13,7 +14,8 @@ use crate::sim::stats::RequestStats;
 pub struct SimConfig {
     /// Virtual seconds per real second.
     pub time_scale: f64,
-    /// The bearer token (or API key) every vendor accepts.
+    /// The bearer token (or API key) every vendor accepts; Open Hosting takes it as the
+    /// Basic auth password of the user `openhosting::model::SIM_USER`.
     pub token: String,
     /// Whether to write one line per request to stderr.
     pub log_requests: bool,
@@ -41,6 +43,7 @@ pub struct SimInner {
     pub faults: Mutex<FaultTable>,
     pub stats: Mutex<RequestStats>,
     pub hosthatch: Mutex<HostHatchStore>,
+    pub openhosting: Mutex<OpenHostingStore>,
 }
 
 impl SimInner {
@@ -53,6 +56,7 @@ impl SimInner {
             faults: Mutex::new(FaultTable::default()),
             stats: Mutex::new(RequestStats::default()),
             hosthatch: Mutex::new(HostHatchStore::default()),
+            openhosting: Mutex::new(OpenHostingStore::default()),
         })
     }
 
@@ -61,6 +65,7 @@ impl SimInner {
         *lock(&self.faults) = FaultTable::default();
         *lock(&self.stats) = RequestStats::default();
         *lock(&self.hosthatch) = HostHatchStore::default();
+        *lock(&self.openhosting) = OpenHostingStore::default();
     }
 }
 

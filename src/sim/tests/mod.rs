@@ -5,6 +5,7 @@ mod auth_and_catalogue;
 mod deploy;
 mod faults_and_admin;
 mod keys;
+mod openhosting;
 mod server_actions;
 
 use reqwest::Method;
