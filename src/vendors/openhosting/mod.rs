@@ -10,7 +10,8 @@ pub mod drive;
 mod drive_plan;
 mod drive_waits;
 mod fields;
-// TODO lifecycle
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod models;
 pub mod network;
 pub mod server;

@@ -38,26 +38,14 @@ fn number_text(v: &Value) -> Option<String> {
         .or_else(|| v.as_f64().map(|f| f.to_string()))
 }
 
-/// Every configuration key of `planned` (for create, and `set` on a stopped server). Keys only
-/// `prior` had are sent empty so the API drops them.
+/// Every configuration key of `planned` (for create, and `set` on a stopped server, which
+/// replaces the whole configuration: keys left out are removed).
 pub fn full_body(prior: &Value, planned: &Value) -> Map<String, Json> {
     let mut body = live_body(prior, planned);
     for key in ["smp", "mem"] {
         if let Some(n) = number_text(planned.get(key)) {
             body.insert(key.into(), n.into());
         }
-    }
-    let mut old_keys: Vec<String> = Vec::new();
-    for d in prior.get("drive").elements() {
-        if let Some(dev) = d.get("device").as_str() {
-            old_keys.extend([dev.to_string(), format!("{dev}:media")]);
-        }
-    }
-    for (i, _) in prior.get("nic").elements().iter().enumerate() {
-        old_keys.extend(["model", "dhcp", "vlan", "mac"].map(|k| format!("nic:{i}:{k}")));
-    }
-    for key in old_keys {
-        body.insert(key, "".into());
     }
     for d in planned.get("drive").elements() {
         let (Some(dev), Some(uuid)) = (d.get("device").as_str(), d.get("drive_uuid").as_str())
@@ -70,7 +58,9 @@ pub fn full_body(prior: &Value, planned: &Value) -> Map<String, Json> {
         }
     }
     let boot = strings(planned.get("boot"));
-    body.insert("boot".into(), boot.join(" ").into());
+    if !boot.is_empty() {
+        body.insert("boot".into(), boot.join(" ").into());
+    }
     for (i, nic) in planned.get("nic").elements().iter().enumerate() {
         for key in ["model", "dhcp", "vlan", "mac"] {
             if let Some(v) = nic.get(key).as_str() {
@@ -84,8 +74,6 @@ pub fn full_body(prior: &Value, planned: &Value) -> Map<String, Json> {
     }
     if vnc.get("tls").as_bool() == Some(true) {
         body.insert("vnc:tls".into(), "on".into());
-    } else if prior.get("vnc").get("tls").as_bool() == Some(true) {
-        body.insert("vnc:tls".into(), "".into());
     }
     put_list(&mut body, "avoid", planned.get("avoid"));
     body
@@ -103,7 +91,10 @@ pub fn live_body(prior: &Value, planned: &Value) -> Map<String, Json> {
     }
     let persistent = planned.get("persistent").as_bool().unwrap_or(true);
     body.insert("persistent".into(), persistent.to_string().into());
-    body.insert("tags".into(), strings(planned.get("tags")).join(" ").into());
+    let tags = strings(planned.get("tags"));
+    if !tags.is_empty() || !prior.get("tags").is_null() {
+        body.insert("tags".into(), tags.join(" ").into());
+    }
     put_user_metadata(
         &mut body,
         prior.get("user_metadata"),
