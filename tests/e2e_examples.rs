@@ -5,8 +5,9 @@
 //!
 //! Registry-layout snippets usually omit `required_providers`; for those the test adds
 //! one naming `hostform/<vendor>` for each vendor the snippet uses, since otherwise
-//! Terraform would look for `hashicorp/<vendor>`. Only HostHatch credentials are
-//! provided by the harness so far (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT).
+//! Terraform would look for `hashicorp/<vendor>`. The harness provides HostHatch
+//! (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT) and Open Hosting (OPENHOSTING_USER_UUID /
+//! OPENHOSTING_API_KEY / OPENHOSTING_ENDPOINT) credentials.
 
 mod support;
 

@@ -90,3 +90,8 @@ fn check_provider<P: Provider>(provider: P) {
 fn hosthatch_schema_is_documented_and_exemplified() {
     check_provider(hostform::vendors::hosthatch::provider());
 }
+
+#[test]
+fn openhosting_schema_is_documented_and_exemplified() {
+    check_provider(hostform::vendors::openhosting::provider());
+}

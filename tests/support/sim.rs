@@ -79,6 +79,17 @@ impl Sim {
         format!("{}/hosthatch/api/v1", self.url)
     }
 
+    /// What `OPENHOSTING_ENDPOINT` must be for the provider to talk to this simulator.
+    pub fn openhosting_endpoint(&self) -> String {
+        format!("{}/openhosting", self.url)
+    }
+
+    /// The SHA-256 (hex) of the first `length` bytes of an Open Hosting drive.
+    pub fn openhosting_drive_sha256(&self, uuid: &str, length: u64) -> String {
+        let answer = self.admin_get(&format!("openhosting/drives/{uuid}/sha256?length={length}"));
+        answer["sha256"].as_str().unwrap_or_default().to_string()
+    }
+
     /// The simulator's stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json};
 use super::api::{OpenHostingClient, CREDENTIALS};
 use super::fields::{put_list, put_user_metadata, set_strings, set_text, set_user_metadata};
 use super::models::Props;
-use super::size::parse_size;
+use super::size::{format_size, parse_size};
 use super::upload::upload_file;
 use super::{drive_plan, drive_waits};
 use crate::support::diag::api_error_diag;
@@ -69,7 +69,7 @@ pub fn drive_state(base: &Value, props: &Props) -> Value {
         let same =
             s.get("size").as_str().and_then(|t| parse_size(t).ok()) == u64::try_from(bytes).ok();
         if !same {
-            s.set("size", bytes.to_string());
+            s.set("size", format_size(bytes as u64));
         }
         s.set("size_bytes", bytes);
     }

@@ -332,7 +332,7 @@ async fn size_is_compared_in_bytes_and_settable_keys_change_in_place() {
     assert_eq!(read.get("claim_type").as_str(), Some("shared"));
     let mut imported = DriveResource.import_state(read.get("id").as_str().unwrap(), &mut d);
     imported = DriveResource.read(&c, &imported, &mut d).await;
-    assert_eq!(imported.get("size").as_str(), Some("10737418240"));
+    assert_eq!(imported.get("size").as_str(), Some("10G"));
     assert_eq!(imported.get("user_metadata"), read.get("user_metadata"));
     let mut cleared = read.clone();
     cleared.set("user_metadata", Value::Null);

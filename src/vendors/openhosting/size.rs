@@ -30,6 +30,17 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
+/// `bytes` with the largest binary suffix that divides it exactly (`10737418240` -> `"10G"`),
+/// how an imported drive's size is written.
+pub fn format_size(bytes: u64) -> String {
+    for (shift, suffix) in [(40, "T"), (30, "G"), (20, "M"), (10, "k")] {
+        if bytes != 0 && bytes % (1u64 << shift) == 0 {
+            return format!("{}{suffix}", bytes >> shift);
+        }
+    }
+    bytes.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +53,14 @@ mod tests {
         assert_eq!(parse_size(" 10G "), Ok(10 << 30));
         assert_eq!(parse_size("1T"), Ok(1 << 40));
         assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+    }
+
+    #[test]
+    fn formatting_uses_the_largest_exact_suffix() {
+        assert_eq!(format_size(10 << 30), "10G");
+        assert_eq!(format_size(1536 << 20), "1536M");
+        assert_eq!(format_size(10_000_000), "10000000");
+        assert_eq!(format_size(0), "0");
     }
 
     #[test]
