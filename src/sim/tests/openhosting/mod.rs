@@ -126,6 +126,13 @@ impl TestSim {
         assert_eq!(answer.status, 200, "{}", answer.text());
         answer.bytes
     }
+
+    /// Creates a server from a text body (`/servers/create` or `/servers/create/stopped`).
+    pub async fn oh_server(&self, path: &str, body: &str) -> BTreeMap<String, String> {
+        let answer = self.oh_post(path, body).await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        answer.props()
+    }
 }
 
 /// Gzips `data` in one member.
