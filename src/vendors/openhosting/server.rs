@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::api::{OpenHostingClient, CREDENTIALS};
+use super::api::{OpenHostingClient, ResourceKind, CREDENTIALS};
+use super::models::Props;
 use super::server_config::{
     full_body, is_device, live_body, live_changes, restart_reasons, server_state,
 };
@@ -204,6 +205,34 @@ async fn read_into(
     }
 }
 
+/// Right after an import the state cannot say whether an address the API shows for
+/// `nic:0:dhcp` or `vnc:ip` was configured or leased for `auto`: an address that is not one
+/// of the account's static IPs was leased, so the argument is read as `auto`.
+async fn mark_leased_addresses(ctx: &Ctx<OpenHostingClient>, props: &Props, state: &mut Value) {
+    let address = |key: &str| props.text(key).filter(|t| t.parse::<std::net::IpAddr>().is_ok());
+    let (nic_address, vnc_address) = (address("nic:0:dhcp"), address("vnc:ip"));
+    if nic_address.is_none() && vnc_address.is_none() {
+        return;
+    }
+    let Ok(statics) = ctx.client.resources_info(ResourceKind::Ip).await else { return };
+    let is_static = |a: &String| statics.iter().any(|r| r.id("resource").as_ref() == Some(a));
+    if let Some(a) = nic_address.filter(|a| !is_static(a)) {
+        if let Value::List(nics) = state.get("nic").clone() {
+            let mut nics = nics;
+            if let Some(first) = nics.first_mut() {
+                first.set("dhcp", "auto");
+            }
+            state.set("nic", Value::List(nics));
+        }
+        log::debug!("nic 0 address {a} is leased: read as auto");
+    }
+    if vnc_address.is_some_and(|a| !is_static(&a)) {
+        let mut vnc = state.get("vnc").clone();
+        vnc.set("ip", "auto");
+        state.set("vnc", vnc);
+    }
+}
+
 fn report(diags: &mut Diagnostics, summary: String, result: Result<impl Sized, ApiError>) -> bool {
     match result {
         Ok(_) => true,
@@ -285,7 +314,13 @@ impl Resource<OpenHostingClient> for ServerResource {
             return Value::Null;
         };
         match ctx.client.server_info(&uuid).await {
-            Ok(p) => server_state(current, &p, empty_state()),
+            Ok(p) => {
+                let mut state = server_state(current, &p, empty_state());
+                if current.get("nic").is_null() || current.get("vnc").is_null() {
+                    mark_leased_addresses(ctx, &p, &mut state).await;
+                }
+                state
+            }
             Err(e) if e.is_not_found() => Value::Null,
             Err(e) => {
                 api_error_diag(
