@@ -132,29 +132,59 @@ fn upload_imaging_and_networks(work: &TfWork, sim: &Sim, data: &[u8]) {
     sim.admin_post("openhosting/faults", json!({"write_fails_nth": [3]}));
     apply_and_expect_empty_plan(work);
     let faults = sim.admin_get("openhosting/faults");
-    assert_eq!(faults["faults"]["write_fails_nth"], json!([]), "the failing write happened: {faults}");
+    assert_eq!(
+        faults["faults"]["write_fails_nth"],
+        json!([]),
+        "the failing write happened: {faults}"
+    );
     let state = work.state_json();
     let id = |address: &str| text(resource_attr(&state, address, "id"));
     let expected = sha256_hex(data);
     let length = data.len() as u64;
-    assert_eq!(sim.openhosting_drive_sha256(&id("openhosting_drive.img"), length), expected);
-    assert_eq!(sim.openhosting_drive_sha256(&id("openhosting_drive.copy"), length), expected);
-    assert_eq!(text(resource_attr(&state, "openhosting_drive.img", "source_file_sha256")), expected);
+    assert_eq!(
+        sim.openhosting_drive_sha256(&id("openhosting_drive.img"), length),
+        expected
+    );
+    assert_eq!(
+        sim.openhosting_drive_sha256(&id("openhosting_drive.copy"), length),
+        expected
+    );
+    assert_eq!(
+        text(resource_attr(
+            &state,
+            "openhosting_drive.img",
+            "source_file_sha256"
+        )),
+        expected
+    );
     assert_eq!(text(resource_attr(&state, SERVER, "status")), "active");
-    assert_eq!(text(resource_attr(&state, SERVER, "ip")), id("openhosting_ip.web"));
+    assert_eq!(
+        text(resource_attr(&state, SERVER, "ip")),
+        id("openhosting_ip.web")
+    );
 }
 
 fn live_rename_then_rebooting_memory_change(work: &TfWork) {
     let started = attr(work, SERVER, "started");
     work.write_main(&config("web-renamed", 1024, "running"));
     let plan = work.plan().combined();
-    assert!(plan.contains("1 to change") && !plan.contains("will reboot"), "{plan}");
+    assert!(
+        plan.contains("1 to change") && !plan.contains("will reboot"),
+        "{plan}"
+    );
     apply_and_expect_empty_plan(work);
-    assert_eq!(attr(work, SERVER, "started"), started, "a rename is applied live");
+    assert_eq!(
+        attr(work, SERVER, "started"),
+        started,
+        "a rename is applied live"
+    );
 
     work.write_main(&config("web-renamed", 2048, "running"));
     let plan = work.plan().combined();
-    assert!(plan.contains("The server will reboot") && plan.contains("mem"), "{plan}");
+    assert!(
+        plan.contains("The server will reboot") && plan.contains("mem"),
+        "{plan}"
+    );
     apply_and_expect_empty_plan(work);
     assert_eq!(attr(work, SERVER, "mem"), "2048");
     assert_eq!(attr(work, SERVER, "status"), "active");
@@ -172,16 +202,27 @@ fn power_off_and_on(work: &TfWork) {
 fn drift_is_repaired(work: &TfWork, sim: &Sim) {
     let server = attr(work, SERVER, "id");
     let spare = attr(work, "openhosting_drive.spare", "id");
-    sim.admin_patch(&format!("openhosting/servers/{server}"), json!({"config": {"name": "renamed-outside"}}));
+    sim.admin_patch(
+        &format!("openhosting/servers/{server}"),
+        json!({"config": {"name": "renamed-outside"}}),
+    );
     sim.admin_delete(&format!("openhosting/drives/{spare}"));
     let plan = work.plan().combined();
-    assert!(plan.contains("1 to add, 1 to change, 0 to destroy"), "{plan}");
+    assert!(
+        plan.contains("1 to add, 1 to change, 0 to destroy"),
+        "{plan}"
+    );
     apply_and_expect_empty_plan(work);
     assert_eq!(attr(work, SERVER, "name"), "web-renamed");
 }
 
 fn import_reads_back_what_config_says(work: &TfWork) {
-    for address in ["openhosting_drive.scratch", SERVER, "openhosting_ip.web", "openhosting_vlan.back"] {
+    for address in [
+        "openhosting_drive.scratch",
+        SERVER,
+        "openhosting_ip.web",
+        "openhosting_vlan.back",
+    ] {
         let id = attr(work, address, "id");
         work.run(&["state", "rm", "-no-color", address]);
         work.import(address, &id);

@@ -209,12 +209,18 @@ async fn read_into(
 /// `nic:0:dhcp` or `vnc:ip` was configured or leased for `auto`: an address that is not one
 /// of the account's static IPs was leased, so the argument is read as `auto`.
 async fn mark_leased_addresses(ctx: &Ctx<OpenHostingClient>, props: &Props, state: &mut Value) {
-    let address = |key: &str| props.text(key).filter(|t| t.parse::<std::net::IpAddr>().is_ok());
+    let address = |key: &str| {
+        props
+            .text(key)
+            .filter(|t| t.parse::<std::net::IpAddr>().is_ok())
+    };
     let (nic_address, vnc_address) = (address("nic:0:dhcp"), address("vnc:ip"));
     if nic_address.is_none() && vnc_address.is_none() {
         return;
     }
-    let Ok(statics) = ctx.client.resources_info(ResourceKind::Ip).await else { return };
+    let Ok(statics) = ctx.client.resources_info(ResourceKind::Ip).await else {
+        return;
+    };
     let is_static = |a: &String| statics.iter().any(|r| r.id("resource").as_ref() == Some(a));
     if let Some(a) = nic_address.filter(|a| !is_static(a)) {
         if let Value::List(nics) = state.get("nic").clone() {
