@@ -121,3 +121,134 @@ fn plan_source_file(plan: &mut Plan, planned_bytes: Option<u64>, diags: &mut Dia
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::plan::plan;
+
+    fn value(pairs: &[(&str, Value)]) -> Value {
+        let mut v = Value::null_object(&super::super::drive::schema().block.implied_type());
+        for (k, x) in pairs {
+            v.set(k, x.clone());
+        }
+        v
+    }
+
+    fn plan_change(prior: &Value, config: &Value) -> (Plan, Diagnostics) {
+        let block = super::super::drive::schema().block;
+        let mut proposed = config.clone();
+        for a in block.attributes.iter().filter(|a| a.computed) {
+            if config.get(a.name).is_null() {
+                proposed.set(a.name, prior.get(a.name).clone());
+            }
+        }
+        let mut p = plan(&block, prior, &proposed, config, false);
+        let mut d = Diagnostics::default();
+        modify_plan(&mut p, &mut d);
+        (p, d)
+    }
+
+    fn existing(size: &str) -> Value {
+        value(&[
+            ("id", "d-1".into()),
+            ("name", "n".into()),
+            ("size", size.into()),
+            ("size_bytes", (10i64 << 30).into()),
+            ("claim_type", "exclusive".into()),
+            ("status", "active".into()),
+        ])
+    }
+
+    #[test]
+    fn the_same_size_spelled_differently_is_not_a_replacement() {
+        let (p, d) = plan_change(
+            &existing("10G"),
+            &value(&[
+                ("name", "n".into()),
+                ("size", "10737418240".into()),
+                ("claim_type", "exclusive".into()),
+            ]),
+        );
+        assert!(!d.has_errors());
+        assert!(!p.is_replace(), "{:?}", p.requires_replace);
+        let (p, _) = plan_change(
+            &existing("10G"),
+            &value(&[
+                ("name", "n".into()),
+                ("size", "11G".into()),
+                ("claim_type", "exclusive".into()),
+            ]),
+        );
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("size")]);
+        assert_eq!(p.planned.get("size_bytes").as_i64(), Some(11 << 30));
+    }
+
+    #[test]
+    fn a_changed_source_file_replaces_and_a_missing_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("disk.img");
+        std::fs::write(&file, b"new content").unwrap();
+        let path = file.to_str().unwrap();
+        let mut prior = existing("10G");
+        prior.set("source_file", path);
+        prior.set("source_file_sha256", "old");
+        let config = value(&[
+            ("name", "n".into()),
+            ("size", "10G".into()),
+            ("claim_type", "exclusive".into()),
+            ("source_file", path.into()),
+        ]);
+        let (p, d) = plan_change(&prior, &config);
+        assert!(!d.has_errors());
+        assert_eq!(
+            p.requires_replace,
+            vec![AttrPath::attr("source_file_sha256")]
+        );
+        assert_eq!(
+            p.planned.get("source_file_sha256").as_str().map(str::len),
+            Some(64)
+        );
+        prior.set(
+            "source_file_sha256",
+            p.planned.get("source_file_sha256").clone(),
+        );
+        let (p, _) = plan_change(&prior, &config);
+        assert!(
+            !p.is_replace() && p.planned == prior,
+            "an unchanged file plans nothing"
+        );
+        let gone = value(&[
+            ("name", "n".into()),
+            ("size", "10G".into()),
+            (
+                "source_file",
+                dir.path().join("nope").to_str().unwrap().into(),
+            ),
+        ]);
+        let (_, d) = plan_change(&prior, &gone);
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("source_file")));
+        let small = value(&[
+            ("name", "n".into()),
+            ("size", "4".into()),
+            ("source_file", path.into()),
+        ]);
+        let (_, d) = plan_change(&Value::Null, &small);
+        assert!(d.0[0].summary.contains("larger than the drive"), "{d:?}");
+    }
+
+    #[test]
+    fn at_most_one_content_source() {
+        let mut d = Diagnostics::default();
+        validate(
+            &value(&[("source_drive", "x".into()), ("source_file", "y".into())]),
+            &mut d,
+        );
+        validate(&value(&[("conversion", "gzip".into())]), &mut d);
+        let paths: Vec<_> = d.0.iter().filter_map(|x| x.path.clone()).collect();
+        assert_eq!(
+            paths,
+            vec![AttrPath::attr("source_file"), AttrPath::attr("conversion")]
+        );
+    }
+}

@@ -16,6 +16,7 @@ pub mod models;
 pub mod network;
 pub mod server;
 mod server_config;
+mod server_waits;
 pub mod size;
 pub mod upload;
 
@@ -118,17 +119,24 @@ fn arg_text(config: &Value, name: &str) -> Option<String> {
 
 /// User UUID and API key: arguments, then `OPENHOSTING_*`, then `OHAUTH`.
 pub fn credentials(config: &Value) -> (Option<String>, Option<String>) {
-    let tools = env_nonempty(TOOLS_AUTH_ENV);
+    credentials_from(config, env_nonempty)
+}
+
+fn credentials_from(
+    config: &Value,
+    env: impl Fn(&str) -> Option<String>,
+) -> (Option<String>, Option<String>) {
+    let tools = env(TOOLS_AUTH_ENV);
     let (tools_user, tools_key) = match tools.as_deref().and_then(|t| t.split_once(':')) {
         Some((u, k)) => (Some(u.trim().to_string()), Some(k.trim().to_string())),
         None => (tools, None),
     };
     let user = arg_text(config, "user_uuid")
-        .or_else(|| env_nonempty(USER_ENV))
+        .or_else(|| env(USER_ENV))
         .or(tools_user)
         .filter(|s| !s.is_empty());
     let key = arg_text(config, "api_key")
-        .or_else(|| env_nonempty(KEY_ENV))
+        .or_else(|| env(KEY_ENV))
         .or(tools_key)
         .filter(|s| !s.is_empty());
     (user, key)
@@ -301,6 +309,43 @@ mod tests {
             .await
             .is_none());
         assert_eq!(d.0[0].path, Some(AttrPath::attr("poll_interval")));
+    }
+
+    #[test]
+    fn credentials_come_from_arguments_then_env_then_ohauth() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let none = config(&[]);
+        let ohauth = env(&[(TOOLS_AUTH_ENV, "uuid-1:key-1")]);
+        assert_eq!(
+            credentials_from(&none, &ohauth),
+            (Some("uuid-1".into()), Some("key-1".into()))
+        );
+        let both = env(&[
+            (TOOLS_AUTH_ENV, "uuid-1:key-1"),
+            (USER_ENV, "uuid-2"),
+            (KEY_ENV, "key-2"),
+        ]);
+        assert_eq!(
+            credentials_from(&none, &both),
+            (Some("uuid-2".into()), Some("key-2".into()))
+        );
+        let args = config(&[("user_uuid", "uuid-3".into()), ("api_key", "key-3".into())]);
+        assert_eq!(
+            credentials_from(&args, &both),
+            (Some("uuid-3".into()), Some("key-3".into()))
+        );
+        assert_eq!(credentials_from(&none, &env(&[])), (None, None));
+        assert_eq!(
+            credentials_from(&none, &env(&[(TOOLS_AUTH_ENV, "only-a-uuid")])),
+            (Some("only-a-uuid".into()), None)
+        );
     }
 
     #[test]

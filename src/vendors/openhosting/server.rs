@@ -4,26 +4,21 @@
 //! configuration and starts it again; the plan warns about that reboot. Drives are their own
 //! resources and survive the server.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 
-use super::api::{OpenHostingClient, ResourceKind, CREDENTIALS};
-use super::models::Props;
+use super::api::{OpenHostingClient, CREDENTIALS};
 use super::server_config::{
     full_body, is_device, live_body, live_changes, restart_reasons, server_state,
 };
-use crate::support::diag::{api_error_diag, wait_error_diag};
-use crate::support::{wait_for, ApiError, Poll, WaitSpec};
+use super::server_waits::{mark_leased_addresses, stop_gracefully, SHUTDOWN_GRACE};
+use crate::support::diag::api_error_diag;
+use crate::support::ApiError;
 use crate::tfplugin::plan::Plan;
 use crate::tfplugin::provider::{Ctx, Resource};
 use crate::tfplugin::schema::{NestedBlock, Nesting};
 use crate::tfplugin::{
     timeouts, AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value,
 };
-
-/// How long an ACPI shutdown may take before the server is stopped hard.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(60);
 
 pub struct ServerResource;
 
@@ -115,76 +110,6 @@ fn server_id(state: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Waits until the server is no longer active (or is gone), for at most `limit`.
-async fn wait_stopped(
-    ctx: &Ctx<OpenHostingClient>,
-    uuid: &str,
-    limit: Duration,
-) -> Result<(), crate::support::WaitError> {
-    let spec = WaitSpec {
-        what: format!("server {uuid} to stop"),
-        poll_interval: ctx.client.poll_interval,
-        timeout: limit,
-        cancel: ctx.cancel.clone(),
-    };
-    wait_for(spec, |_| async move {
-        match ctx.client.server_info(uuid).await {
-            Ok(p) if p.text("status").as_deref() == Some("active") => {
-                Ok(Poll::Pending("active".into()))
-            }
-            Ok(_) => Ok(Poll::Done(())),
-            Err(e) if e.is_not_found() => Ok(Poll::Done(())),
-            Err(e) => Err(e),
-        }
-    })
-    .await
-}
-
-/// ACPI shutdown, then a hard stop if the server is still running after the grace period.
-async fn stop_gracefully(
-    ctx: &Ctx<OpenHostingClient>,
-    uuid: &str,
-    diags: &mut Diagnostics,
-) -> bool {
-    if let Err(e) = ctx.client.server_action(uuid, "shutdown").await {
-        api_error_diag(
-            diags,
-            &format!("Cannot shut down server {uuid}"),
-            &e,
-            CREDENTIALS,
-        );
-        return false;
-    }
-    if wait_stopped(ctx, uuid, SHUTDOWN_GRACE.min(ctx.timeout / 2))
-        .await
-        .is_ok()
-    {
-        return true;
-    }
-    log::info!("server {uuid} did not shut down within the grace period; stopping it");
-    if let Err(e) = ctx.client.server_action(uuid, "stop").await {
-        api_error_diag(
-            diags,
-            &format!("Cannot stop server {uuid}"),
-            &e,
-            CREDENTIALS,
-        );
-        return false;
-    }
-    match wait_stopped(ctx, uuid, ctx.timeout / 2).await {
-        Ok(()) => true,
-        Err(e) => {
-            wait_error_diag(
-                diags,
-                &format!("Server {uuid} did not stop"),
-                &e,
-                CREDENTIALS,
-            );
-            false
-        }
-    }
-}
-
 async fn read_into(
     ctx: &Ctx<OpenHostingClient>,
     uuid: &str,
@@ -202,40 +127,6 @@ async fn read_into(
             );
             base.clone()
         }
-    }
-}
-
-/// Right after an import the state cannot say whether an address the API shows for
-/// `nic:0:dhcp` or `vnc:ip` was configured or leased for `auto`: an address that is not one
-/// of the account's static IPs was leased, so the argument is read as `auto`.
-async fn mark_leased_addresses(ctx: &Ctx<OpenHostingClient>, props: &Props, state: &mut Value) {
-    let address = |key: &str| {
-        props
-            .text(key)
-            .filter(|t| t.parse::<std::net::IpAddr>().is_ok())
-    };
-    let (nic_address, vnc_address) = (address("nic:0:dhcp"), address("vnc:ip"));
-    if nic_address.is_none() && vnc_address.is_none() {
-        return;
-    }
-    let Ok(statics) = ctx.client.resources_info(ResourceKind::Ip).await else {
-        return;
-    };
-    let is_static = |a: &String| statics.iter().any(|r| r.id("resource").as_ref() == Some(a));
-    if let Some(a) = nic_address.filter(|a| !is_static(a)) {
-        if let Value::List(nics) = state.get("nic").clone() {
-            let mut nics = nics;
-            if let Some(first) = nics.first_mut() {
-                first.set("dhcp", "auto");
-            }
-            state.set("nic", Value::List(nics));
-        }
-        log::debug!("nic 0 address {a} is leased: read as auto");
-    }
-    if vnc_address.is_some_and(|a| !is_static(&a)) {
-        let mut vnc = state.get("vnc").clone();
-        vnc.set("ip", "auto");
-        state.set("vnc", vnc);
     }
 }
 
@@ -408,5 +299,71 @@ impl Resource<OpenHostingClient> for ServerResource {
                 CREDENTIALS,
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::plan::plan;
+
+    fn running(persistent: bool) -> Value {
+        let mut v = empty_state();
+        for (k, x) in [
+            ("id", Value::from("s-1")),
+            ("name", "web".into()),
+            ("cpu", 1000i64.into()),
+            ("mem", 512i64.into()),
+            ("persistent", persistent.into()),
+            ("power_state", "running".into()),
+            ("status", "active".into()),
+        ] {
+            v.set(k, x);
+        }
+        v
+    }
+
+    fn plan_change(prior: &Value, change: &[(&str, Value)]) -> Diagnostics {
+        let mut config = prior.clone();
+        for (k, x) in change {
+            config.set(k, x.clone());
+        }
+        let mut p = plan(&schema().block, prior, &config, &config, false);
+        let mut d = Diagnostics::default();
+        ServerResource.modify_plan(&mut p, &mut d);
+        d
+    }
+
+    #[test]
+    fn a_memory_change_warns_of_a_reboot_and_a_rename_does_not() {
+        let d = plan_change(&running(true), &[("mem", 1024i64.into())]);
+        assert_eq!(d.0.len(), 1);
+        assert!(
+            d.0[0].summary.contains("reboot") && d.0[0].detail.contains("mem"),
+            "{d:?}"
+        );
+        assert!(plan_change(&running(true), &[("name", "web2".into())])
+            .0
+            .is_empty());
+    }
+
+    #[test]
+    fn stopping_a_non_persistent_server_is_refused_at_plan() {
+        let d = plan_change(&running(false), &[("mem", 1024i64.into())]);
+        assert!(
+            d.has_errors() && d.0[0].path == Some(AttrPath::attr("persistent")),
+            "{d:?}"
+        );
+        let d = plan_change(&running(false), &[("power_state", "stopped".into())]);
+        assert!(d.has_errors());
+        assert!(!plan_change(&running(false), &[("name", "x".into())]).has_errors());
+    }
+
+    #[test]
+    fn vnc_passwords_are_at_most_eight_characters() {
+        assert!(check_vnc_password(&"12345678".into()).is_ok());
+        assert!(check_vnc_password(&"123456789".into()).is_err());
+        assert!(check_device(&"ide:0:1".into()).is_ok());
+        assert!(check_device(&"ide:2:0".into()).is_err());
     }
 }

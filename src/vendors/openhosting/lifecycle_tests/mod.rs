@@ -11,10 +11,10 @@ use serde_json::{json, Value as Jv};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
+mod servers;
+
 use super::api::OpenHostingClient;
 use super::drive::DriveResource;
-use super::network::NetworkResource;
-use super::server::ServerResource;
 use super::upload::{file_sha256, UploadSettings};
 use crate::sim::openhosting::model::SIM_USER;
 use crate::sim::{run, SimConfig, SimInner};
@@ -24,7 +24,7 @@ use crate::tfplugin::{Diagnostics, Schema, Value};
 
 const TOKEN: &str = "lifecycle-token";
 
-struct Sim {
+pub(super) struct Sim {
     base: String,
     admin: reqwest::Client,
     _stop: oneshot::Sender<()>,
@@ -64,7 +64,7 @@ impl Sim {
         answer["sha256"].as_str().unwrap_or_default().to_string()
     }
 
-    async fn assert_empty(&self) {
+    pub(super) async fn assert_empty(&self) {
         let answer = self.get("empty").await;
         assert_eq!(answer["empty"], true, "{answer}");
     }
@@ -111,11 +111,11 @@ async fn start_with(max_retries: u32, chunk_size: u64) -> (Sim, Arc<OpenHostingC
     )
 }
 
-async fn start() -> (Sim, Arc<OpenHostingClient>) {
+pub(super) async fn start() -> (Sim, Arc<OpenHostingClient>) {
     start_with(2, 64 << 10).await
 }
 
-fn ctx(client: &Arc<OpenHostingClient>, timeout: Duration) -> Ctx<OpenHostingClient> {
+pub(super) fn ctx(client: &Arc<OpenHostingClient>, timeout: Duration) -> Ctx<OpenHostingClient> {
     Ctx {
         client: client.clone(),
         cancel: CancellationToken::new(),
@@ -124,7 +124,7 @@ fn ctx(client: &Arc<OpenHostingClient>, timeout: Duration) -> Ctx<OpenHostingCli
 }
 
 /// A planned create: the given arguments, defaults, and unknown computed values.
-fn planned(schema: Schema, pairs: &[(&str, Value)]) -> Value {
+pub(super) fn planned(schema: Schema, pairs: &[(&str, Value)]) -> Value {
     let mut v = Value::null_object(&schema.block.implied_type());
     for a in &schema.block.attributes {
         if let Some(d) = &a.default {
@@ -139,7 +139,7 @@ fn planned(schema: Schema, pairs: &[(&str, Value)]) -> Value {
     v
 }
 
-fn drive(pairs: &[(&str, Value)]) -> Value {
+pub(super) fn drive(pairs: &[(&str, Value)]) -> Value {
     planned(super::drive::schema(), pairs)
 }
 
@@ -347,154 +347,6 @@ async fn size_is_compared_in_bytes_and_settable_keys_change_in_place() {
         DriveResource.read(&c, &cleared, &mut d).await.is_null(),
         "a deleted drive leaves the state"
     );
-    assert!(!d.has_errors(), "{d:?}");
-    sim.assert_empty().await;
-}
-
-fn nic(dhcp: Option<&str>, vlan: Option<&str>) -> Value {
-    Value::Object(
-        [
-            ("model".to_string(), Value::Null),
-            ("dhcp".to_string(), dhcp.into()),
-            ("vlan".to_string(), vlan.into()),
-            ("mac".to_string(), Value::Null),
-        ]
-        .into(),
-    )
-}
-
-fn attached(device: &str, uuid: &str) -> Value {
-    Value::Object(
-        [
-            ("device".to_string(), device.into()),
-            ("drive_uuid".to_string(), uuid.into()),
-            ("media".to_string(), Value::Null),
-        ]
-        .into(),
-    )
-}
-
-#[tokio::test]
-async fn server_live_set_restart_power_and_busy_drive() {
-    let (sim, client) = start().await;
-    let c = ctx(&client, Duration::from_secs(20));
-    let mut d = Diagnostics::default();
-    let disk = DriveResource
-        .create(
-            &c,
-            &drive(&[("name", "root".into()), ("size", "1G".into())]),
-            &mut d,
-        )
-        .await;
-    let disk_id = disk.get("id").as_str().unwrap().to_string();
-    let ip = NetworkResource::IP
-        .create(
-            &c,
-            &planned(
-                super::network::schema(super::api::ResourceKind::Ip),
-                &[("name", "web ip".into())],
-            ),
-            &mut d,
-        )
-        .await;
-    let vlan = NetworkResource::VLAN
-        .create(
-            &c,
-            &planned(
-                super::network::schema(super::api::ResourceKind::Vlan),
-                &[("name", "back".into())],
-            ),
-            &mut d,
-        )
-        .await;
-    assert!(!d.has_errors(), "{d:?}");
-    let address = ip.get("id").as_str().unwrap().to_string();
-    assert_eq!(ip.get("netmask").as_str(), Some("255.255.255.0"));
-    let server_plan = planned(
-        super::server::schema(),
-        &[
-            ("name", "web".into()),
-            ("cpu", 2000i64.into()),
-            ("mem", 1024i64.into()),
-            ("drive", Value::List(vec![attached("ide:0:0", &disk_id)])),
-            ("boot", Value::string_list(["ide:0:0"])),
-            (
-                "nic",
-                Value::List(vec![
-                    nic(Some(&address), None),
-                    nic(None, vlan.get("id").as_str()),
-                ]),
-            ),
-        ],
-    );
-    let server = ServerResource.create(&c, &server_plan, &mut d).await;
-    assert!(!d.has_errors(), "{d:?}");
-    assert_eq!(server.get("status").as_str(), Some("active"));
-    assert_eq!(server.get("ip").as_str(), Some(address.as_str()));
-    assert_eq!(
-        ServerResource.read(&c, &server, &mut d).await,
-        server,
-        "read after create changes nothing"
-    );
-
-    let mut quick = Diagnostics::default();
-    DriveResource
-        .delete(&ctx(&client, Duration::from_millis(200)), &disk, &mut quick)
-        .await;
-    assert!(quick.has_errors());
-    assert!(
-        quick.0[0]
-            .summary
-            .contains(server.get("id").as_str().unwrap()),
-        "{quick:?}"
-    );
-
-    let mut renamed = server.clone();
-    renamed.set("name", "web2");
-    let renamed = ServerResource.update(&c, &server, &renamed, &mut d).await;
-    assert_eq!(
-        renamed.get("started"),
-        server.get("started"),
-        "a rename does not restart"
-    );
-    assert_eq!(renamed.get("name").as_str(), Some("web2"));
-
-    let mut bigger = renamed.clone();
-    bigger.set("mem", 2048i64);
-    let bigger = ServerResource.update(&c, &renamed, &bigger, &mut d).await;
-    assert!(!d.has_errors(), "{d:?}");
-    assert_eq!(bigger.get("mem").as_i64(), Some(2048));
-    assert_eq!(bigger.get("status").as_str(), Some("active"));
-    assert_eq!(ServerResource.read(&c, &bigger, &mut d).await, bigger);
-
-    let mut off = bigger.clone();
-    off.set("power_state", "stopped");
-    let off = ServerResource.update(&c, &bigger, &off, &mut d).await;
-    assert_eq!(off.get("status").as_str(), Some("stopped"));
-    assert!(off.get("ip").is_null());
-    let mut on = off.clone();
-    on.set("power_state", "running");
-    let on = ServerResource.update(&c, &off, &on, &mut d).await;
-    assert_eq!(on.get("status").as_str(), Some("active"));
-    assert!(!d.has_errors(), "{d:?}");
-
-    ServerResource.delete(&c, &on, &mut d).await;
-    DriveResource.delete(&c, &disk, &mut d).await;
-    let mut renamed_ip = ip.clone();
-    renamed_ip.set("name", "renamed");
-    let renamed_ip = NetworkResource::IP
-        .update(&c, &ip, &renamed_ip, &mut d)
-        .await;
-    assert_eq!(
-        NetworkResource::IP
-            .read(&c, &renamed_ip, &mut d)
-            .await
-            .get("name")
-            .as_str(),
-        Some("renamed")
-    );
-    NetworkResource::IP.delete(&c, &renamed_ip, &mut d).await;
-    NetworkResource::VLAN.delete(&c, &vlan, &mut d).await;
     assert!(!d.has_errors(), "{d:?}");
     sim.assert_empty().await;
 }
