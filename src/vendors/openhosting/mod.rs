@@ -324,7 +324,7 @@ mod tests {
         let none = config(&[]);
         let ohauth = env(&[(TOOLS_AUTH_ENV, "uuid-1:key-1")]);
         assert_eq!(
-            credentials_from(&none, &ohauth),
+            credentials_from(&none, ohauth),
             (Some("uuid-1".into()), Some("key-1".into()))
         );
         let both = env(&[
@@ -333,17 +333,17 @@ mod tests {
             (KEY_ENV, "key-2"),
         ]);
         assert_eq!(
-            credentials_from(&none, &both),
+            credentials_from(&none, both),
             (Some("uuid-2".into()), Some("key-2".into()))
         );
         let args = config(&[("user_uuid", "uuid-3".into()), ("api_key", "key-3".into())]);
         assert_eq!(
-            credentials_from(&args, &both),
+            credentials_from(&args, both),
             (Some("uuid-3".into()), Some("key-3".into()))
         );
-        assert_eq!(credentials_from(&none, &env(&[])), (None, None));
+        assert_eq!(credentials_from(&none, env(&[])), (None, None));
         assert_eq!(
-            credentials_from(&none, &env(&[(TOOLS_AUTH_ENV, "only-a-uuid")])),
+            credentials_from(&none, env(&[(TOOLS_AUTH_ENV, "only-a-uuid")])),
             (Some("only-a-uuid".into()), None)
         );
     }
