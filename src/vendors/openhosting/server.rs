@@ -130,6 +130,13 @@ async fn read_into(
     }
 }
 
+/// Keeps the VNC password out of logs and diagnostics.
+fn register_vnc_password(value: &Value) {
+    if let Some(password) = value.get("vnc").get("password").as_str() {
+        crate::tfplugin::log::register_secret(password);
+    }
+}
+
 fn report(diags: &mut Diagnostics, summary: String, result: Result<impl Sized, ApiError>) -> bool {
     match result {
         Ok(_) => true,
@@ -176,6 +183,7 @@ impl Resource<OpenHostingClient> for ServerResource {
         planned: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
+        register_vnc_password(planned);
         let start = planned.get("power_state").as_str() != Some("stopped");
         let created = match ctx
             .client
@@ -238,6 +246,7 @@ impl Resource<OpenHostingClient> for ServerResource {
         planned: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
+        register_vnc_password(planned);
         let Some(uuid) = server_id(prior) else {
             return planned.clone();
         };

@@ -226,6 +226,9 @@ fn vnc_state(base: &Value, props: &Props) -> Value {
     let password = props
         .text("vnc:password")
         .or_else(|| old.get("password").as_str().map(str::to_string));
+    if let Some(secret) = &password {
+        crate::tfplugin::log::register_secret(secret);
+    }
     let tls = props.text("vnc:tls").map(|t| t == "on");
     if old.is_null() && ip.is_none() && password.is_none() && tls.is_none() {
         return Value::Null;

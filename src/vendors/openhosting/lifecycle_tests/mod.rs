@@ -350,3 +350,51 @@ async fn size_is_compared_in_bytes_and_settable_keys_change_in_place() {
     assert!(!d.has_errors(), "{d:?}");
     sim.assert_empty().await;
 }
+
+#[tokio::test]
+async fn a_queued_imaging_waits_its_turn() {
+    let (sim, client) = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, len) = image_file(dir.path());
+    let c = ctx(&client, Duration::from_secs(30));
+    let mut d = Diagnostics::default();
+    let source = DriveResource
+        .create(
+            &c,
+            &drive(&[
+                ("name", "src".into()),
+                ("size", "4G".into()),
+                ("source_file", path.to_str().unwrap().into()),
+            ]),
+            &mut d,
+        )
+        .await;
+    let source_id = source.get("id").as_str().unwrap().to_string();
+    let copy = |name: &str| {
+        drive(&[
+            ("name", name.into()),
+            ("size", "4G".into()),
+            ("source_drive", source_id.as_str().into()),
+        ])
+    };
+    let (first, second) = (copy("first"), copy("second"));
+    let (mut d1, mut d2) = (Diagnostics::default(), Diagnostics::default());
+    let (a, b) = tokio::join!(
+        DriveResource.create(&c, &first, &mut d1),
+        DriveResource.create(&c, &second, &mut d2)
+    );
+    assert!(!d1.has_errors() && !d2.has_errors(), "{d1:?} {d2:?}");
+    let expected = file_sha256(&path).unwrap();
+    for copy in [&a, &b] {
+        assert_eq!(
+            sim.drive_sha256(copy.get("id").as_str().unwrap(), len)
+                .await,
+            expected
+        );
+    }
+    for s in [&a, &b, &source] {
+        DriveResource.delete(&c, s, &mut d).await;
+    }
+    assert!(!d.has_errors(), "{d:?}");
+    sim.assert_empty().await;
+}
