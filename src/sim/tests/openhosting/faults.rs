@@ -96,6 +96,11 @@ async fn generic_faults_use_the_vendor_error_shape() {
     assert_eq!((lost.status, lost.error.as_deref()), (500, Some("failed")));
     let stats = sim.admin(Method::GET, "/stats", None).await.body;
     assert_eq!(stats["openhosting"]["POST /drives/create"], 1);
+    assert_eq!(stats["openhosting"]["GET /drives/list"], 1);
+    let drive = sim.oh_drive("counted", "1M").await;
+    sim.oh_write(&drive, 4096, vec![1]).await;
+    let stats = sim.admin(Method::GET, "/stats", None).await.body;
+    assert_eq!(stats["openhosting"]["POST /drives/{id}/write/{id}"], 1);
 
     let empty = sim.admin(Method::GET, "/empty", None).await.body;
     assert_eq!(empty["empty"], false);
