@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use axum::body::Body;
+use axum::body::{Body, BodyDataStream};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;
@@ -106,9 +106,14 @@ async fn write_at(
     headers: &HeaderMap,
     body: Body,
 ) -> Response {
-    match write_body(state, uuid, offset, headers, body).await {
+    let mut stream = body.into_data_stream();
+    match write_body(state, uuid, offset, headers, &mut stream).await {
         Ok(()) => format::no_content(),
-        Err(error) => error.into_response(),
+        Err(error) => {
+            // Read the rest so the client gets the answer rather than a reset connection.
+            while let Some(Ok(_)) = stream.next().await {}
+            error.into_response()
+        }
     }
 }
 
@@ -117,7 +122,7 @@ async fn write_body(
     uuid: String,
     offset: &str,
     headers: &HeaderMap,
-    body: Body,
+    stream: &mut BodyDataStream,
 ) -> Result<(), ApiError> {
     let chunked = headers
         .get_all(header::TRANSFER_ENCODING)
@@ -169,11 +174,7 @@ async fn write_body(
         position: offset,
         written: 0,
     };
-    let mut stream = body.into_data_stream();
     if fails {
-        while let Some(frame) = stream.next().await {
-            frame.map_err(|error| ApiError::usage(format!("body: {error}")))?;
-        }
         return Err(ApiError::new(
             ErrorKind::Failed,
             "write failed (injected fault), nothing was written",

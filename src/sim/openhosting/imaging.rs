@@ -210,10 +210,19 @@ fn gunzip(source: &SparseData, extent: u64) -> Result<SparseWriter, ImagingError
         if failure.is_some() || member_done {
             return;
         }
-        match decoder.write(piece) {
-            Ok(written) if written < piece.len() => member_done = true,
-            Ok(_) => {}
-            Err(error) => failure = Some(error),
+        let mut rest = piece;
+        while !rest.is_empty() {
+            match decoder.write(rest) {
+                Ok(0) => {
+                    member_done = true;
+                    return;
+                }
+                Ok(written) => rest = &rest[written..],
+                Err(error) => {
+                    failure = Some(error);
+                    return;
+                }
+            }
         }
     });
     if let Some(error) = failure {

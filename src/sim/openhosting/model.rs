@@ -165,9 +165,7 @@ impl Server {
 /// Whether `key` names a drive slot (`ide:0:1`, `scsi:0:5`, `block:3`), not a sub-key.
 pub fn is_device_key(key: &str) -> bool {
     let parts: Vec<&str> = key.split(':').collect();
-    let digit = |text: &str, max: u8| {
-        text.len() == 1 && text.as_bytes()[0].is_ascii_digit() && text.as_bytes()[0] - b'0' <= max
-    };
+    let digit = |text: &str, max: u8| matches!(text.as_bytes(), [byte] if byte.is_ascii_digit() && byte - b'0' <= max);
     match parts.as_slice() {
         ["ide", bus, unit] => digit(bus, 1) && digit(unit, 1),
         ["scsi", bus, unit] => digit(bus, 0) && digit(unit, 7),
@@ -232,7 +230,7 @@ impl OpenHostingStore {
             .collect()
     }
 
-    /// UUIDs of active servers whose configuration mentions `value` in any key in `keys`.
+    /// UUIDs of active servers with `value` in a configuration key ending in `key_suffix`.
     pub fn active_users_of(&self, value: &str, key_suffix: &str) -> Vec<String> {
         self.servers
             .values()

@@ -162,3 +162,30 @@ async fn chunked_transfer_encoding_is_refused() {
     );
     assert_eq!(sim.oh_read(&uuid, 0, 3).await, vec![0u8; 3]);
 }
+
+#[tokio::test]
+async fn refused_large_writes_still_get_their_answer() {
+    let sim = TestSim::start().await;
+    let drive = sim.oh_drive("claimed", "64M").await;
+    sim.oh_server(
+        "/servers/create",
+        &format!("name s\ncpu 1000\nmem 512\nide:0:0 {drive}\n"),
+    )
+    .await;
+    let big = vec![7u8; 6 << 20];
+    let busy = sim.oh_write(&drive, 0, big.clone()).await;
+    assert_eq!((busy.status, busy.error.as_deref()), (409, Some("busy")));
+    let missing = sim
+        .oh_write("00000000-0000-4000-a000-000000000000", 0, big.clone())
+        .await;
+    assert_eq!(missing.status, 404);
+    let small = sim.oh_drive("small", "1M").await;
+    let full = sim
+        .oh_send(
+            sim.oh(Method::POST, &format!("/drives/{small}/write/0"))
+                .header("Content-Encoding", "gzip")
+                .body(gzip(&big)),
+        )
+        .await;
+    assert_eq!((full.status, full.error.as_deref()), (507, Some("full")));
+}

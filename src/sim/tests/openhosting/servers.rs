@@ -254,3 +254,47 @@ async fn stopped_creation_and_bad_configurations() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn a_blocked_account_gets_billing_errors() {
+    let sim = TestSim::start().await;
+    let drive = sim.oh_drive("boot", "1M").await;
+    let source = sim.oh_drive("source", "1M").await;
+    let stopped = sim
+        .oh_server("/servers/create/stopped", &body(&drive, ""))
+        .await["server"]
+        .clone();
+    sim.admin(
+        Method::POST,
+        "/openhosting/account",
+        Some(serde_json::json!({"billing_blocked": true})),
+    )
+    .await;
+    let attempts = [
+        ("/servers/create".to_owned(), body(&drive, "")),
+        (format!("/servers/{stopped}/start"), String::new()),
+        ("/resources/ip/create".to_owned(), "name x\n".to_owned()),
+        (format!("/drives/{drive}/image/{source}"), String::new()),
+    ];
+    for (path, text) in attempts {
+        let answer = sim.oh_post(&path, &text).await;
+        assert_eq!(
+            (answer.status, answer.error.as_deref()),
+            (402, Some("billing")),
+            "{path}"
+        );
+    }
+    let set = sim
+        .oh_send(
+            sim.oh(Method::POST, &format!("/servers/{stopped}/set"))
+                .header("Accept", "application/json")
+                .json(
+                    &serde_json::json!({"name": "still", "cpu": 1000, "mem": 512,
+                                          "persistent": true}),
+                ),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert_eq!(set.json()["persistent"], "true");
+    assert_eq!(set.json()["cpu"], 1000);
+}
