@@ -21,9 +21,8 @@ pub const NEEDS_STOP: &[&str] = &["smp", "mem", "drive", "boot", "nic"];
 /// True for `ide:B:U` (B, U in 0-1), `scsi:0:U` (U in 0-7) and `block:I` (I in 0-7).
 pub fn is_device(name: &str) -> bool {
     let parts: Vec<&str> = name.split(':').collect();
-    let digit = |s: &str, max: u8| {
-        s.len() == 1 && s.as_bytes()[0].is_ascii_digit() && s.as_bytes()[0] - b'0' <= max
-    };
+    let digit =
+        |s: &str, max: u8| matches!(s.as_bytes(), [d] if d.is_ascii_digit() && d - b'0' <= max);
     match parts.as_slice() {
         ["ide", bus, unit] => digit(bus, 1) && digit(unit, 1),
         ["scsi", bus, unit] => digit(bus, 0) && digit(unit, 7),
