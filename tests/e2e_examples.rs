@@ -1,7 +1,9 @@
 //! Runs every example configuration under `examples/` (each directory holding `.tf`
 //! files, found at test time: `examples/quickstart`, registry-layout ones such as
 //! `examples/hosthatch/resources/...`) through apply, an empty plan, destroy and an
-//! empty simulator, with every Terraform binary.
+//! empty simulator, with every Terraform binary new enough for it: examples with ephemeral
+//! blocks need 1.10, with write-only (`*_wo`) arguments 1.11; older binaries skip those with a
+//! NOTE, and the test fails if no binary under test is new enough.
 //!
 //! Registry-layout snippets usually omit `required_providers`; for those the test adds
 //! one naming `hostform/<vendor>` for each vendor the snippet uses, since otherwise
@@ -13,7 +15,10 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use support::{for_each_terraform, panic_text, TfWork, PROVIDER_NAMES};
+use std::sync::Mutex;
+use support::{
+    for_each_terraform, panic_text, terraform_binaries, terraform_version, TfWork, PROVIDER_NAMES,
+};
 
 #[test]
 fn every_example_applies_plans_empty_and_destroys_cleanly() {
@@ -24,8 +29,31 @@ fn every_example_applies_plans_empty_and_destroys_cleanly() {
         "no example configurations found under {}",
         root.display()
     );
+    let newest = terraform_binaries()
+        .iter()
+        .map(|tf| parse_version(&terraform_version(tf)))
+        .max()
+        .unwrap_or_default();
+    for example in &examples {
+        let needs = minimum_terraform(example);
+        assert!(
+            newest >= needs,
+            "example {} needs Terraform {needs:?} or later and no Terraform under test is that new",
+            example.display()
+        );
+    }
+    let not_run = Mutex::new(Vec::new());
     for_each_terraform(|tf, sim| {
+        let version = parse_version(&terraform_version(tf));
         for example in &examples {
+            let needs = minimum_terraform(example);
+            if version < needs {
+                not_run.lock().unwrap().push(format!(
+                    "{} (needs {needs:?}) with {version:?}",
+                    example.display()
+                ));
+                continue;
+            }
             eprintln!("--- example {}", example.display());
             let work = TfWork::new(tf, sim, "");
             work.copy_files_from(example);
@@ -45,6 +73,46 @@ fn every_example_applies_plans_empty_and_destroys_cleanly() {
             step("empty simulator", &|| sim.assert_empty());
         }
     });
+    for line in not_run.into_inner().unwrap() {
+        eprintln!("NOTE: not run with an older Terraform that lacks the feature: {line}");
+    }
+}
+
+/// `"1.11.4"` -> `(1, 11)`.
+fn parse_version(text: &str) -> (u32, u32) {
+    let mut parts = text.split('.').map(|p| p.parse().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// The oldest Terraform that understands an example: ephemeral blocks came with 1.10 and
+/// write-only arguments (named `*_wo` here) with 1.11.
+fn minimum_terraform(example: &Path) -> (u32, u32) {
+    let text = tf_text(example);
+    let write_only = text.lines().any(|line| {
+        line.split_whitespace()
+            .next()
+            .is_some_and(|w| w.ends_with("_wo"))
+    });
+    if write_only {
+        (1, 11)
+    } else if text.contains("ephemeral \"") {
+        (1, 10)
+    } else {
+        (0, 12)
+    }
+}
+
+fn tf_text(example: &Path) -> String {
+    fs::read_dir(example)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "tf"))
+                .map(|path| fs::read_to_string(path).unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Directories under `root` (itself included) that hold at least one `.tf` file.
@@ -73,13 +141,7 @@ fn directories_with_tf_files(root: &Path) -> Vec<PathBuf> {
 
 /// A `required_providers` block for the vendors the example uses, when it has none.
 fn missing_required_providers(example: &Path) -> Option<String> {
-    let text: String = fs::read_dir(example)
-        .ok()?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "tf"))
-        .map(|path| fs::read_to_string(path).unwrap_or_default())
-        .collect();
+    let text = tf_text(example);
     if text.contains("required_providers") {
         return None;
     }
@@ -117,4 +179,24 @@ fn registry_snippets_get_a_required_providers_block() {
     )
     .unwrap();
     assert_eq!(missing_required_providers(dir.path()), None);
+}
+
+#[test]
+fn newer_language_features_set_the_minimum_terraform() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.tf"), "resource \"x_y\" \"z\" {}\n").unwrap();
+    assert_eq!(minimum_terraform(dir.path()), (0, 12));
+    fs::write(
+        dir.path().join("a.tf"),
+        "ephemeral \"x_console\" \"c\" {}\n",
+    )
+    .unwrap();
+    assert_eq!(minimum_terraform(dir.path()), (1, 10));
+    fs::write(
+        dir.path().join("a.tf"),
+        "resource \"x_y\" \"z\" {\n  password_wo = \"s\"\n}\n",
+    )
+    .unwrap();
+    assert_eq!(minimum_terraform(dir.path()), (1, 11));
+    assert_eq!(parse_version("1.11.4"), (1, 11));
 }

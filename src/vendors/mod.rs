@@ -2,3 +2,13 @@
 
 pub mod hosthatch;
 pub mod openhosting;
+
+use crate::docs::Catalogue;
+
+/// What every provider built from this crate offers, for the docs generator and its checks.
+pub fn catalogues() -> Vec<Catalogue> {
+    vec![
+        Catalogue::of(&hosthatch::provider()),
+        Catalogue::of(&openhosting::provider()),
+    ]
+}
