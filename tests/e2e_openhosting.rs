@@ -4,12 +4,13 @@
 //! about a second): an uploaded drive whose content is checked byte for byte, with one
 //! chunk failing once and being retried; a drive imaged from it; a server with two
 //! drives, a static IP and a VLAN; a live rename vs. a stop-set-start memory change;
-//! power off and on; drift; import; destroy leaving the simulator empty.
+//! power off and on; drift; import; destroy leaving the simulator empty. A second scenario:
+//! an upload that fails part way leaves a tainted drive that the next apply replaces.
 
 mod support;
 
 use serde_json::{json, Value};
-use support::{for_each_terraform, resource_attr, Sim, TfWork};
+use support::{find_resource, for_each_terraform, resource_attr, Sim, TfWork};
 
 const SERVER: &str = "openhosting_server.web";
 
@@ -242,6 +243,64 @@ fn drives_servers_networks_from_upload_to_destroy() {
         power_off_and_on(&work);
         drift_is_repaired(&work, sim);
         import_reads_back_what_config_says(&work);
+        work.destroy();
+        sim.assert_empty();
+    });
+}
+
+fn failing_upload_config() -> String {
+    r#"terraform {
+  required_providers {
+    openhosting = { source = "hostform/openhosting" }
+  }
+}
+
+provider "openhosting" {
+  max_retries       = 0
+  upload_chunk_size = "256k"
+}
+
+resource "openhosting_drive" "img" {
+  name        = "img"
+  size        = "4M"
+  source_file = "${path.module}/image.raw"
+}
+"#
+    .to_string()
+}
+
+#[test]
+fn an_upload_that_fails_part_way_taints_the_drive_and_the_next_apply_replaces_it() {
+    let data = image();
+    for_each_terraform(|tf, sim| {
+        let work = TfWork::new(tf, sim, &failing_upload_config());
+        std::fs::write(work.dir().join("image.raw"), &data).expect("write the image");
+        sim.admin_post(
+            "openhosting/faults",
+            json!({"write_fails_at_offsets": [3 << 18]}),
+        );
+        let failed = work.apply_expecting_failure().combined();
+        assert!(
+            failed.contains("offset 786432") && failed.contains("tainted"),
+            "{failed}"
+        );
+        let state = work.state_json();
+        let resource =
+            find_resource(&state, "openhosting_drive.img").expect("the drive stays in state");
+        assert_eq!(resource["tainted"], true, "{state:#}");
+        let tainted_id = text(resource["values"]["id"].clone());
+        let plan = work.plan().combined();
+        assert!(
+            plan.contains("1 to add, 0 to change, 1 to destroy"),
+            "{plan}"
+        );
+        apply_and_expect_empty_plan(&work);
+        let id = attr(&work, "openhosting_drive.img", "id");
+        assert_ne!(id, tainted_id);
+        assert_eq!(
+            sim.openhosting_drive_sha256(&id, data.len() as u64),
+            sha256_hex(&data)
+        );
         work.destroy();
         sim.assert_empty();
     });
