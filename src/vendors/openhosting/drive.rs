@@ -218,7 +218,15 @@ impl Resource<OpenHostingClient> for DriveResource {
             }
         }
         if let Some(path) = planned.get("source_file").as_str() {
-            match upload_file(ctx.client.clone(), &uuid, Path::new(path), &ctx.cancel).await {
+            let upload = upload_file(ctx.client.clone(), &uuid, Path::new(path), &ctx.cancel);
+            let outcome = match tokio::time::timeout(ctx.timeout, upload).await {
+                Ok(outcome) => outcome.map_err(|e| e.to_string()),
+                Err(_) => Err(format!(
+                    "the upload did not finish within the create timeout ({}); raise `timeouts.create`",
+                    humantime::format_duration(ctx.timeout)
+                )),
+            };
+            match outcome {
                 Ok(report) => state.set("source_file_sha256", report.sha256),
                 Err(e) => {
                     diags.error(

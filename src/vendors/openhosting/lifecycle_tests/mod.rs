@@ -398,3 +398,29 @@ async fn a_queued_imaging_waits_its_turn() {
     assert!(!d.has_errors(), "{d:?}");
     sim.assert_empty().await;
 }
+
+#[tokio::test]
+async fn an_upload_past_the_create_timeout_keeps_the_drive_with_an_error() {
+    let (sim, client) = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = image_file(dir.path());
+    let c = ctx(&client, Duration::from_nanos(1));
+    let mut d = Diagnostics::default();
+    let planned = drive(&[
+        ("name", "img".into()),
+        ("size", "1M".into()),
+        ("source_file", path.to_str().unwrap().into()),
+    ]);
+    let state = DriveResource.create(&c, &planned, &mut d).await;
+    assert!(
+        d.0.first()
+            .is_some_and(|x| x.detail.contains("create timeout")),
+        "{d:?}"
+    );
+    assert!(state.get("id").as_str().is_some());
+    let mut d = Diagnostics::default();
+    DriveResource
+        .delete(&ctx(&client, Duration::from_secs(5)), &state, &mut d)
+        .await;
+    sim.assert_empty().await;
+}
