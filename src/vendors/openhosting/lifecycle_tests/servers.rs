@@ -137,8 +137,20 @@ async fn server_live_set_restart_power_and_busy_drive() {
     assert_eq!(on.get("status").as_str(), Some("active"));
     assert!(!d.has_errors(), "{d:?}");
 
-    ServerResource.delete(&c, &on, &mut d).await;
-    DriveResource.delete(&c, &disk, &mut d).await;
+    // The drive's destroy is refused (409) while the server runs, and retried until it is gone.
+    let (mut drive_diags, mut server_diags) = (Diagnostics::default(), Diagnostics::default());
+    let server_goes_later = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        ServerResource.delete(&c, &on, &mut server_diags).await;
+    };
+    tokio::join!(
+        DriveResource.delete(&c, &disk, &mut drive_diags),
+        server_goes_later
+    );
+    assert!(
+        !drive_diags.has_errors() && !server_diags.has_errors(),
+        "{drive_diags:?} {server_diags:?}"
+    );
     let mut renamed_ip = ip.clone();
     renamed_ip.set("name", "renamed");
     let renamed_ip = NetworkResource::IP
