@@ -8,8 +8,9 @@
 //! Registry-layout snippets usually omit `required_providers`; for those the test adds
 //! one naming `hostform/<vendor>` for each vendor the snippet uses, since otherwise
 //! Terraform would look for `hashicorp/<vendor>`. The harness provides HostHatch
-//! (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT) and Open Hosting (OPENHOSTING_USER_UUID /
-//! OPENHOSTING_API_KEY / OPENHOSTING_ENDPOINT) credentials.
+//! (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT), Open Hosting (OPENHOSTING_USER_UUID /
+//! OPENHOSTING_API_KEY / OPENHOSTING_ENDPOINT), Terrahost and Gigahost (TERRAHOST_* /
+//! GIGAHOST_*: endpoint, username, password, TOTP secret) credentials.
 
 mod support;
 
@@ -20,9 +21,64 @@ use support::{
     for_each_terraform, panic_text, terraform_binaries, terraform_version, TfWork, PROVIDER_NAMES,
 };
 
+/// The top-level directories of `examples/`, one test each so that they run side by side.
+const EXAMPLE_GROUPS: [&str; 5] = [
+    "quickstart",
+    "hosthatch",
+    "openhosting",
+    "terrahost",
+    "gigahost",
+];
+
+fn examples_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
 #[test]
-fn every_example_applies_plans_empty_and_destroys_cleanly() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+fn every_example_group_has_a_test() {
+    let mut found: Vec<String> = fs::read_dir(examples_root())
+        .expect("examples/")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    found.sort();
+    let mut known: Vec<String> = EXAMPLE_GROUPS.iter().map(|g| g.to_string()).collect();
+    known.sort();
+    assert_eq!(
+        found, known,
+        "add a test below for each examples/ directory"
+    );
+}
+
+#[test]
+fn quickstart_examples() {
+    run_examples_under("quickstart");
+}
+
+#[test]
+fn hosthatch_examples() {
+    run_examples_under("hosthatch");
+}
+
+#[test]
+fn openhosting_examples() {
+    run_examples_under("openhosting");
+}
+
+#[test]
+fn terrahost_examples() {
+    run_examples_under("terrahost");
+}
+
+#[test]
+fn gigahost_examples() {
+    run_examples_under("gigahost");
+}
+
+/// Applies every example under `examples/<group>`, plans, destroys and checks the simulator.
+fn run_examples_under(group: &str) {
+    let root = examples_root().join(group);
     let examples = directories_with_tf_files(&root);
     assert!(
         !examples.is_empty(),

@@ -15,6 +15,7 @@ use crate::sim::faults::FaultSpec;
 use crate::sim::hosthatch;
 use crate::sim::openhosting;
 use crate::sim::store::{lock, SimState};
+use crate::sim::terrahost::{self, Vendor};
 use crate::sim::vendor_names;
 
 /// Routes relative to `/_sim`.
@@ -31,6 +32,8 @@ pub fn router(state: SimState) -> Router {
         .route("/time", get(show_time).post(advance_time))
         .nest("/hosthatch", hosthatch::admin::router())
         .nest("/openhosting", openhosting::admin::router())
+        .nest("/terrahost", terrahost::admin::router(Vendor::Terrahost))
+        .nest("/gigahost", terrahost::admin::router(Vendor::Gigahost))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin route") })
         .with_state(state)
 }
@@ -74,7 +77,15 @@ async fn dump_state(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
     let hosthatch = hosthatch::admin::dump(&lock(&state.hosthatch), now);
     let openhosting = openhosting::admin::dump(&mut lock(&state.openhosting), now);
-    Json(json!({ "hosthatch": hosthatch, "openhosting": openhosting })).into_response()
+    let terrahost = terrahost::admin::dump(&lock(&state.terrahost), now);
+    let gigahost = terrahost::admin::dump(&lock(&state.gigahost), now);
+    Json(json!({
+        "hosthatch": hosthatch,
+        "openhosting": openhosting,
+        "terrahost": terrahost,
+        "gigahost": gigahost
+    }))
+    .into_response()
 }
 
 async fn empty(State(state): State<SimState>) -> Response {
@@ -84,6 +95,8 @@ async fn empty(State(state): State<SimState>) -> Response {
         &mut lock(&state.openhosting),
         now,
     ));
+    left.extend(lock(&state.terrahost).leftovers("terrahost"));
+    left.extend(lock(&state.gigahost).leftovers("gigahost"));
     Json(json!({ "empty": left.is_empty(), "left": left })).into_response()
 }
 

@@ -51,6 +51,11 @@ impl Clock {
         }
     }
 
+    /// The virtual time as a Unix timestamp: the real start time plus virtual seconds since.
+    pub fn unix_now(&self) -> f64 {
+        self.unix_secs_at_start as f64 + self.now()
+    }
+
     /// The virtual calendar date "today" (UTC).
     pub fn today(&self) -> CivilDate {
         let unix_secs = self.unix_secs_at_start as f64 + self.now();

@@ -14,6 +14,7 @@ pub mod hosthatch;
 pub mod openhosting;
 pub mod stats;
 pub mod store;
+pub mod terrahost;
 
 #[cfg(test)]
 mod tests;
@@ -40,7 +41,12 @@ pub struct VendorSpec {
 }
 
 /// Every simulated vendor.
-pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC, &openhosting::SPEC];
+pub const VENDORS: &[&VendorSpec] = &[
+    &hosthatch::SPEC,
+    &openhosting::SPEC,
+    &terrahost::TERRAHOST_SPEC,
+    &terrahost::GIGAHOST_SPEC,
+];
 
 /// Names of every simulated vendor.
 pub fn vendor_names() -> Vec<&'static str> {
@@ -57,10 +63,17 @@ pub fn app(state: SimState) -> Router {
         (state.clone(), &openhosting::SPEC),
         faults::inject,
     ));
-    Router::new()
+    let mut app = Router::new()
         .nest(hosthatch::SPEC.prefix, hosthatch_api)
-        .nest(openhosting::SPEC.prefix, openhosting_api)
-        .nest("/_sim", admin::router(state.clone()))
+        .nest(openhosting::SPEC.prefix, openhosting_api);
+    for vendor in [terrahost::Vendor::Terrahost, terrahost::Vendor::Gigahost] {
+        let api = terrahost::router(state.clone(), vendor).layer(middleware::from_fn_with_state(
+            (state.clone(), vendor.spec()),
+            faults::inject,
+        ));
+        app = app.nest(vendor.spec().prefix, api);
+    }
+    app.nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
         .layer(middleware::from_fn_with_state(state, log_request))
 }

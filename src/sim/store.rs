@@ -8,6 +8,8 @@ use crate::sim::faults::FaultTable;
 use crate::sim::hosthatch::model::HostHatchStore;
 use crate::sim::openhosting::model::OpenHostingStore;
 use crate::sim::stats::RequestStats;
+use crate::sim::terrahost::model::TerrahostStore;
+use crate::sim::terrahost::Vendor;
 
 /// Settings the simulator starts with.
 #[derive(Debug, Clone)]
@@ -44,6 +46,8 @@ pub struct SimInner {
     pub stats: Mutex<RequestStats>,
     pub hosthatch: Mutex<HostHatchStore>,
     pub openhosting: Mutex<OpenHostingStore>,
+    pub terrahost: Mutex<TerrahostStore>,
+    pub gigahost: Mutex<TerrahostStore>,
 }
 
 impl SimInner {
@@ -57,6 +61,8 @@ impl SimInner {
             stats: Mutex::new(RequestStats::default()),
             hosthatch: Mutex::new(HostHatchStore::default()),
             openhosting: Mutex::new(OpenHostingStore::default()),
+            terrahost: Mutex::new(Vendor::Terrahost.fresh_store()),
+            gigahost: Mutex::new(Vendor::Gigahost.fresh_store()),
         })
     }
 
@@ -66,6 +72,12 @@ impl SimInner {
         *lock(&self.stats) = RequestStats::default();
         *lock(&self.hosthatch) = HostHatchStore::default();
         *lock(&self.openhosting) = OpenHostingStore::default();
+        for vendor in [Vendor::Terrahost, Vendor::Gigahost] {
+            let mut store = crate::sim::terrahost::store_of(self, vendor);
+            let credentials = store.credentials.clone();
+            *store = vendor.fresh_store();
+            store.credentials = credentials;
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod diag;
 pub mod http;
 pub mod lenient;
+pub mod totp;
 pub mod wait;
 
 pub use http::{ApiClient, ApiError, Auth, Body, HttpSettings, Idempotency, Response};

@@ -90,6 +90,28 @@ impl Sim {
         answer["sha256"].as_str().unwrap_or_default().to_string()
     }
 
+    /// Endpoints, credentials (2FA by TOTP secret) and a fast poll interval for the simulated
+    /// Terrahost and Gigahost accounts, as `TERRAHOST_*` / `GIGAHOST_*` environment variables.
+    pub fn terrahost_env(&self) -> Vec<(String, String)> {
+        use hostform::sim::terrahost::model::{
+            DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME,
+        };
+        let mut env = Vec::new();
+        for (prefix, path) in [
+            ("TERRAHOST", "terrahost/api/v3"),
+            ("GIGAHOST", "gigahost/api/v0"),
+        ] {
+            env.push((format!("{prefix}_ENDPOINT"), format!("{}/{path}", self.url)));
+            env.push((format!("{prefix}_USERNAME"), DEFAULT_USERNAME.to_string()));
+            env.push((format!("{prefix}_PASSWORD"), DEFAULT_PASSWORD.to_string()));
+            env.push((
+                format!("{prefix}_TOTP_SECRET"),
+                DEFAULT_TOTP_SECRET.to_string(),
+            ));
+        }
+        env
+    }
+
     /// The simulator's stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -41,6 +41,9 @@ impl TfWork {
     pub fn new(tf: &Path, sim: &Sim, main_tf: &str) -> TfWork {
         let mut work = TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf);
         work.set_env("OPENHOSTING_ENDPOINT", &sim.openhosting_endpoint());
+        for (name, value) in sim.terrahost_env() {
+            work.set_env(&name, &value);
+        }
         work
     }
 

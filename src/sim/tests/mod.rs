@@ -7,6 +7,7 @@ mod faults_and_admin;
 mod keys;
 mod openhosting;
 mod server_actions;
+mod terrahost;
 
 use reqwest::Method;
 use serde_json::{json, Value};
