@@ -6,6 +6,7 @@
 //! - [`vendors`]: one module per hosting vendor.
 //! - [`sim`]: the simulator of the vendors' APIs.
 
+pub mod docs;
 pub mod proto;
 pub mod sim;
 pub mod support;

@@ -11,8 +11,9 @@ use hostform::sim::{self, SimConfig, SimInner};
 
 /// Simulator of the hosting vendor APIs that the hostform Terraform providers talk to.
 ///
-/// Vendors are served under their own prefixes, e.g. http://ADDR/hosthatch/api/v1, and the
-/// admin API (reset, faults, time, out-of-band changes) under http://ADDR/_sim/.
+/// Vendors are served under their own prefixes, e.g. http://ADDR/hosthatch/api/v1 and
+/// http://ADDR/openhosting, and the admin API (reset, faults, time, out-of-band changes)
+/// under http://ADDR/_sim/.
 #[derive(Debug, Parser)]
 #[command(name = "hostform-sim", version)]
 struct Flags {
@@ -25,7 +26,8 @@ struct Flags {
     #[arg(long, value_name = "F", default_value_t = 10.0)]
     time_scale: f64,
 
-    /// The bearer token the simulated vendors accept.
+    /// The bearer token the simulated vendors accept (Open Hosting: the Basic auth password
+    /// of user 6f70656e-686f-4000-8000-000000000001).
     #[arg(
         long,
         value_name = "T",
@@ -34,6 +36,18 @@ struct Flags {
         hide_env_values = true
     )]
     token: String,
+
+    /// The username the simulated Terrahost and Gigahost accounts accept.
+    #[arg(long, value_name = "U", env = "HOSTFORM_SIM_TERRAHOST_USERNAME", default_value = hostform::sim::terrahost::model::DEFAULT_USERNAME)]
+    terrahost_username: String,
+
+    /// Their password.
+    #[arg(long, value_name = "P", env = "HOSTFORM_SIM_TERRAHOST_PASSWORD", default_value = hostform::sim::terrahost::model::DEFAULT_PASSWORD, hide_env_values = true)]
+    terrahost_password: String,
+
+    /// Their base32 TOTP secret (2FA); an empty value turns 2FA off.
+    #[arg(long, value_name = "S", env = "HOSTFORM_SIM_TERRAHOST_TOTP_SECRET", default_value = hostform::sim::terrahost::model::DEFAULT_TOTP_SECRET, hide_env_values = true)]
+    terrahost_totp_secret: String,
 }
 
 #[tokio::main]
@@ -51,6 +65,17 @@ async fn main() -> anyhow::Result<()> {
         token: flags.token,
         log_requests: true,
     });
+    let credentials = sim::terrahost::model::Credentials {
+        username: flags.terrahost_username,
+        password: flags.terrahost_password,
+        totp_secret: Some(flags.terrahost_totp_secret).filter(|s| !s.trim().is_empty()),
+    };
+    for vendor in [
+        sim::terrahost::Vendor::Terrahost,
+        sim::terrahost::Vendor::Gigahost,
+    ] {
+        sim::terrahost::store_of(&state, vendor).credentials = credentials.clone();
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "hostform-sim listening on http://{address}")?;
     stdout.flush()?;

@@ -56,6 +56,11 @@ impl Clock {
         self.unix_secs_at_start
     }
 
+    /// The virtual time as a Unix timestamp: the real start time plus virtual seconds since.
+    pub fn unix_now(&self) -> f64 {
+        self.unix_secs_at_start as f64 + self.now()
+    }
+
     /// The virtual calendar date "today" (UTC).
     pub fn today(&self) -> CivilDate {
         let unix_secs = self.unix_secs_at_start as f64 + self.now();

@@ -12,8 +12,10 @@ pub mod clock;
 pub mod faults;
 pub mod hoster;
 pub mod hosthatch;
+pub mod openhosting;
 pub mod stats;
 pub mod store;
+pub mod terrahost;
 
 #[cfg(test)]
 mod tests;
@@ -40,7 +42,13 @@ pub struct VendorSpec {
 }
 
 /// Every simulated vendor.
-pub const VENDORS: &[&VendorSpec] = &[&hosthatch::SPEC, &hoster::SPEC];
+pub const VENDORS: &[&VendorSpec] = &[
+    &hosthatch::SPEC,
+    &hoster::SPEC,
+    &openhosting::SPEC,
+    &terrahost::TERRAHOST_SPEC,
+    &terrahost::GIGAHOST_SPEC,
+];
 
 /// Names of every simulated vendor.
 pub fn vendor_names() -> Vec<&'static str> {
@@ -57,10 +65,22 @@ pub fn app(state: SimState) -> Router {
         (state.clone(), &hoster::SPEC),
         faults::inject,
     ));
-    Router::new()
+    let openhosting_api = openhosting::router(state.clone()).layer(middleware::from_fn_with_state(
+        (state.clone(), &openhosting::SPEC),
+        faults::inject,
+    ));
+    let mut app = Router::new()
         .nest(hosthatch::SPEC.prefix, hosthatch_api)
         .nest(hoster::SPEC.prefix, hoster_api)
-        .nest("/_sim", admin::router(state.clone()))
+        .nest(openhosting::SPEC.prefix, openhosting_api);
+    for vendor in [terrahost::Vendor::Terrahost, terrahost::Vendor::Gigahost] {
+        let api = terrahost::router(state.clone(), vendor).layer(middleware::from_fn_with_state(
+            (state.clone(), vendor.spec()),
+            faults::inject,
+        ));
+        app = app.nest(vendor.spec().prefix, api);
+    }
+    app.nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
         .layer(middleware::from_fn_with_state(state, log_request))
 }

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralEntry;
 use super::provider::{Ctx, DataSource, Provider, Resource};
 use super::schema::Schema;
 use super::timeouts::timeout_for;
@@ -31,6 +32,7 @@ pub struct ProviderService<P: Provider> {
     provider_schema: Schema,
     resources: HashMap<&'static str, ResourceEntry<P::Client>>,
     data_sources: HashMap<&'static str, DataSourceEntry<P::Client>>,
+    pub(super) ephemeral_resources: HashMap<&'static str, EphemeralEntry<P::Client>>,
     client: RwLock<Option<Arc<P::Client>>>,
     stop: CancellationToken,
 }
@@ -53,7 +55,16 @@ impl<P: Provider> ProviderService<P> {
                 (d.type_name(), (d, schema))
             })
             .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| {
+                let schema = e.schema();
+                (e.type_name(), (e, schema))
+            })
+            .collect();
         ProviderService {
+            ephemeral_resources,
             provider_schema: provider.schema(),
             provider,
             resources,
@@ -75,7 +86,7 @@ impl<P: Provider> ProviderService<P> {
         })
     }
 
-    fn ctx(&self, timeout: Duration, diags: &mut Diagnostics) -> Option<Ctx<P::Client>> {
+    pub(super) fn ctx(&self, timeout: Duration, diags: &mut Diagnostics) -> Option<Ctx<P::Client>> {
         let client = self.client.read().ok().and_then(|c| c.clone());
         if client.is_none() {
             diags.error(
@@ -95,7 +106,12 @@ impl<P: Provider> ProviderService<P> {
 }
 
 /// Decodes a `DynamicValue` (msgpack, else JSON, else null) as type `ty`.
-fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str, diags: &mut Diagnostics) -> Value {
+pub(super) fn decode(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Value {
     let Some(dv) = dv else { return Value::Null };
     let result = if !dv.msgpack.is_empty() {
         msgpack::decode(&dv.msgpack, ty)
@@ -112,7 +128,11 @@ fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str, diags: &mut Diag
     })
 }
 
-fn encode(value: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
+pub(super) fn encode(
+    value: &Value,
+    ty: &Type,
+    diags: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
     match msgpack::encode(value, ty) {
         Ok(bytes) => Some(pb::DynamicValue {
             msgpack: bytes,
@@ -127,7 +147,7 @@ fn encode(value: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::Dynam
 
 /// Makes a resource's answer fit its schema: every attribute present, no unknown left,
 /// the `timeouts` block carried over from the plan or prior state.
-fn settle(mut value: Value, schema: &Schema, carry_from: &Value) -> Value {
+pub(super) fn settle(mut value: Value, schema: &Schema, carry_from: &Value) -> Value {
     if value.is_null() {
         return value;
     }
@@ -148,11 +168,14 @@ fn settle(mut value: Value, schema: &Schema, carry_from: &Value) -> Value {
     {
         full.set("timeouts", carry_from.get("timeouts").clone());
     }
+    for name in schema.block.write_only_names() {
+        full.set(name, Value::Null);
+    }
     full
 }
 
 /// Runs the schema's attribute checks and then the type's own `validate` on a configuration.
-fn validate_config(
+pub(super) fn validate_config(
     config: Option<&pb::DynamicValue>,
     schema: &Schema,
     own_checks: impl FnOnce(&Value, &mut Diagnostics),
@@ -171,6 +194,19 @@ fn validate_config(
         own_checks(&config, &mut diags);
     }
     diags.to_proto()
+}
+
+/// Terraform before 1.11 would store a write-only value in plan and state: refuse it.
+fn refuse_write_only(config: &Value, schema: &Schema, diags: &mut Diagnostics) {
+    for name in schema.block.write_only_names() {
+        if !config.get(name).is_null() {
+            diags.attr_error(
+                super::diag::AttrPath::attr(name),
+                "Write-only argument needs Terraform 1.11 or later",
+                format!("{name} is write-only: its value is never stored in state, which this Terraform version cannot do. Upgrade Terraform to 1.11 or later, or use the stored alternative named in this resource's documentation."),
+            );
+        }
+    }
 }
 
 fn set_defaults(value: &mut Value, schema: &Schema) {
@@ -205,6 +241,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     type_name: t.to_string(),
                 })
                 .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .keys()
+                .map(|t| pb::get_metadata::EphemeralMetadata {
+                    type_name: t.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -222,6 +265,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .collect(),
             data_source_schemas: self
                 .data_sources
+                .iter()
+                .map(|(k, (_, s))| (k.to_string(), s.to_proto()))
+                .collect(),
+            ephemeral_resource_schemas: self
+                .ephemeral_resources
                 .iter()
                 .map(|(k, (_, s))| (k.to_string(), s.to_proto()))
                 .collect(),
@@ -270,7 +318,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
         let req = request.into_inner();
         let (resource, schema) = self.resource(&req.type_name)?;
+        let write_only_allowed = req
+            .client_capabilities
+            .is_some_and(|c| c.write_only_attributes_allowed);
         let diagnostics = validate_config(req.config.as_ref(), schema, |config, diags| {
+            if !write_only_allowed {
+                refuse_write_only(config, schema, diags);
+            }
             resource.validate(config, diags)
         });
         Ok(Response::new(pb::validate_resource_type_config::Response {
@@ -451,7 +505,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let mut diags = Diagnostics::default();
         let ty = schema.block.implied_type();
         let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
-        let planned = decode(req.planned_state.as_ref(), &ty, "planned state", &mut diags);
+        let mut planned = decode(req.planned_state.as_ref(), &ty, "planned state", &mut diags);
+        if !planned.is_null() {
+            let config = decode(req.config.as_ref(), &ty, "configuration", &mut diags);
+            for name in schema.block.write_only_names() {
+                planned.set(name, config.get(name).clone());
+            }
+        }
         let defaults = resource.default_timeouts();
         let mut new_state = if planned.is_null() {
             prior.clone()
@@ -570,6 +630,41 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             diagnostics: diags.to_proto(),
             ..Default::default()
         }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        request: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        self.validate_ephemeral(request.into_inner())
+            .map(Response::new)
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        request: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        self.open_ephemeral(request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        request: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        self.renew_ephemeral(request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        request: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        self.close_ephemeral(request.into_inner())
+            .await
+            .map(Response::new)
     }
 
     async fn stop(

@@ -2,6 +2,7 @@
 //! diagnostics, the generic planner, the traits a vendor implements, and the gRPC server.
 
 pub mod diag;
+pub mod ephemeral;
 pub mod grpc;
 pub mod json;
 pub mod log;
@@ -15,6 +16,9 @@ pub mod timeouts;
 pub mod tls;
 pub mod types;
 pub mod value;
+
+#[cfg(test)]
+mod service_tests;
 
 pub use diag::{AttrPath, Diagnostics};
 pub use schema::{Attribute, Block, Check, Schema};

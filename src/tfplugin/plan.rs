@@ -52,6 +52,9 @@ pub fn plan(
     if proposed.is_null() {
         return p;
     }
+    for name in block.write_only_names() {
+        p.planned.set(name, Value::Null);
+    }
     for attr in &block.attributes {
         if let Some(default) = &attr.default {
             if config.get(attr.name).is_null() {

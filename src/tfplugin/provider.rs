@@ -2,7 +2,7 @@
 //! resources and its data sources. Vendors see values, schemas and diagnostics, never gRPC.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
@@ -44,6 +44,12 @@ pub trait Provider: Send + Sync + 'static {
     fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>>;
+
+    /// Ephemeral resources (Terraform 1.10 and later): values opened for one run and never
+    /// stored in plan or state.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 /// What one operation gets: the client, the cancellation signal (Terraform's `Stop`), and
@@ -146,4 +152,40 @@ pub trait DataSource<C>: Send + Sync + 'static {
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
     async fn read(&self, ctx: &Ctx<C>, config: &Value, diags: &mut Diagnostics) -> Value;
+}
+
+/// What opening an ephemeral resource produced.
+pub struct Opened {
+    /// The result object: the configuration with the computed attributes filled in.
+    pub result: Value,
+    /// Handed back to `renew` and `close`; never shown to the user or stored.
+    pub private: Option<Vec<u8>>,
+    /// When Terraform should call `renew`, if the value expires while Terraform runs.
+    pub renew_at: Option<SystemTime>,
+}
+
+/// An ephemeral resource: Terraform opens it when a run needs its value, may renew it, and
+/// closes it when the run is done. Its value is never written to plan or state.
+#[async_trait]
+pub trait EphemeralResource<C>: Send + Sync + 'static {
+    fn type_name(&self) -> &'static str;
+
+    fn schema(&self) -> Schema;
+
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    async fn open(&self, ctx: &Ctx<C>, config: &Value, diags: &mut Diagnostics) -> Opened;
+
+    /// Extends the value's life; returns when to renew next, if ever.
+    async fn renew(
+        &self,
+        _ctx: &Ctx<C>,
+        _private: Option<&[u8]>,
+        _diags: &mut Diagnostics,
+    ) -> Option<SystemTime> {
+        None
+    }
+
+    /// Releases what `open` acquired, e.g. ends a console session.
+    async fn close(&self, _ctx: &Ctx<C>, _private: Option<&[u8]>, _diags: &mut Diagnostics) {}
 }

@@ -63,6 +63,8 @@ pub struct Attribute {
     pub force_new: bool,
     /// A computed value that an update does not change: planned from prior state.
     pub keep_state: bool,
+    /// Terraform 1.11+: the value is given to create/update but never stored in plan or state.
+    pub write_only: bool,
     /// Planned when the configuration leaves the attribute out (optional+computed only).
     pub default: Option<Value>,
     pub checks: Vec<Check>,
@@ -81,6 +83,7 @@ impl Attribute {
             sensitive: false,
             force_new: false,
             keep_state: false,
+            write_only: false,
             default: None,
             checks: Vec::new(),
             env: None,
@@ -137,6 +140,13 @@ impl Attribute {
         self
     }
 
+    /// Write-only (Terraform 1.11 and later): the configured value reaches create and update,
+    /// and is null in every plan and state. Older Terraform is refused at validate.
+    pub fn write_only(mut self) -> Attribute {
+        self.write_only = true;
+        self
+    }
+
     /// A default makes the attribute optional+computed so the plan may fill it in.
     pub fn default(mut self, value: impl Into<Value>) -> Attribute {
         self.default = Some(value.into());
@@ -166,6 +176,7 @@ impl Attribute {
             optional: self.optional,
             computed: self.computed,
             sensitive: self.sensitive,
+            write_only: self.write_only,
             description_kind: pb::StringKind::Markdown as i32,
             ..Default::default()
         }
@@ -220,6 +231,14 @@ impl Block {
     }
 
     /// The object type values of this block have.
+    /// The names of the write-only attributes of this block (not of nested blocks).
+    pub fn write_only_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.attributes
+            .iter()
+            .filter(|a| a.write_only)
+            .map(|a| a.name)
+    }
+
     pub fn implied_type(&self) -> Type {
         let mut attrs: BTreeMap<String, Type> = self
             .attributes

@@ -1,3 +1,17 @@
 //! One module per hosting vendor, each offering a `provider()` for its plugin binary.
 
 pub mod hosthatch;
+pub mod openhosting;
+pub mod terrahost;
+
+use crate::docs::Catalogue;
+
+/// What every provider built from this crate offers, for the docs generator and its checks.
+pub fn catalogues() -> Vec<Catalogue> {
+    vec![
+        Catalogue::of(&hosthatch::provider()),
+        Catalogue::of(&openhosting::provider()),
+        Catalogue::of(&terrahost::provider()),
+        Catalogue::of(&terrahost::gigahost_provider()),
+    ]
+}

@@ -79,6 +79,39 @@ impl Sim {
         format!("{}/hosthatch/api/v1", self.url)
     }
 
+    /// What `OPENHOSTING_ENDPOINT` must be for the provider to talk to this simulator.
+    pub fn openhosting_endpoint(&self) -> String {
+        format!("{}/openhosting", self.url)
+    }
+
+    /// The SHA-256 (hex) of the first `length` bytes of an Open Hosting drive.
+    pub fn openhosting_drive_sha256(&self, uuid: &str, length: u64) -> String {
+        let answer = self.admin_get(&format!("openhosting/drives/{uuid}/sha256?length={length}"));
+        answer["sha256"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Endpoints, credentials (2FA by TOTP secret) and a fast poll interval for the simulated
+    /// Terrahost and Gigahost accounts, as `TERRAHOST_*` / `GIGAHOST_*` environment variables.
+    pub fn terrahost_env(&self) -> Vec<(String, String)> {
+        use hostform::sim::terrahost::model::{
+            DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME,
+        };
+        let mut env = Vec::new();
+        for (prefix, path) in [
+            ("TERRAHOST", "terrahost/api/v3"),
+            ("GIGAHOST", "gigahost/api/v0"),
+        ] {
+            env.push((format!("{prefix}_ENDPOINT"), format!("{}/{path}", self.url)));
+            env.push((format!("{prefix}_USERNAME"), DEFAULT_USERNAME.to_string()));
+            env.push((format!("{prefix}_PASSWORD"), DEFAULT_PASSWORD.to_string()));
+            env.push((
+                format!("{prefix}_TOTP_SECRET"),
+                DEFAULT_TOTP_SECRET.to_string(),
+            ));
+        }
+        env
+    }
+
     /// The simulator's stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -6,7 +6,9 @@ mod deploy;
 mod faults_and_admin;
 mod hoster;
 mod keys;
+mod openhosting;
 mod server_actions;
+mod terrahost;
 
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,0 +1,5 @@
+data "gigahost_distributions" "all" {}
+
+output "distributions" {
+  value = { for d in data.gigahost_distributions.all.distributions : d.value => d.id }
+}

@@ -1,0 +1,7 @@
+data "gigahost_server" "web" {
+  server_id = "5101"
+}
+
+output "web_primary_ip" {
+  value = data.gigahost_server.web.primary_ip
+}

@@ -1,0 +1,11 @@
+data "gigahost_server" "web" {
+  server_id = "5101"
+}
+
+# The PTR record of the server's primary IPv4 address. Destroying this resource
+# puts back the value that was there before.
+resource "gigahost_reverse_dns" "mail" {
+  server_id = data.gigahost_server.web.id
+  ip_id     = [for ip in data.gigahost_server.web.ips : ip.id if ip.type == "primary"][0]
+  dns       = "mail.example.com"
+}

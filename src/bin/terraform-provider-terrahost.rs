@@ -1,0 +1,5 @@
+//! The Terrahost Terraform provider plugin: started by Terraform, serves plugin protocol 5.
+
+fn main() {
+    hostform::tfplugin::serve::serve(hostform::vendors::terrahost::provider())
+}

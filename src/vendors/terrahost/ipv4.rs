@@ -1,0 +1,227 @@
+//! `<vendor>_ipv4`: orders an additional IPv4 address for a server (`POST /servers/{id}/ipv4`,
+//! billed) and records which address arrived by watching the server's IP list. There is no
+//! release endpoint: destroy only forgets the address, with a warning.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::api::TerrahostClient;
+use super::models::{Ip, Server};
+use super::{id_of, numeric_id, settle_unknowns, type_name, Brand};
+use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::{wait_for, Poll, WaitSpec};
+use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
+use crate::tfplugin::{timeouts, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
+
+pub struct Ipv4Resource {
+    pub brand: Brand,
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        Block::new("An additional IPv4 address ordered for a server. Ordering is billed and cannot be undone through the API: destroying this resource only removes it from Terraform; release the address in the control panel.")
+            .attr(Attribute::computed("id", Type::String).keep_state().describe("The address id (`ip_id`), as text."))
+            .attr(Attribute::required("server_id", Type::String).force_new().check(Check::Custom(numeric_id)).describe("Id of the server to order the address for."))
+            .attr(Attribute::required("ip_type", Type::String).force_new().check(Check::OneOf(&["l2", "l3"])).describe("`l2` for a layer 2 (non-routed) address, `l3` for a routed layer 3 address. Changing it orders another address."))
+            .attr(Attribute::computed("address", Type::String).keep_state().describe("The address that arrived."))
+            .attr(Attribute::computed("netmask", Type::String).keep_state().describe("Its netmask."))
+            .attr(Attribute::computed("gateway", Type::String).keep_state().describe("Its gateway."))
+            .attr(Attribute::computed("type", Type::String).keep_state().describe("The type the API reports, e.g. `extra`."))
+            .block(timeouts::block(&["create"])),
+    )
+}
+
+fn ip_state(base: &Value, server: i64, ip: &Ip) -> Value {
+    let mut s = base.clone();
+    s.set("server_id", server.to_string());
+    s.set("id", ip.ip_id.map(|i| i.to_string()));
+    s.set("address", ip.ip_address.clone());
+    s.set("netmask", ip.ip_netmask.clone());
+    s.set("gateway", ip.ip_gateway.clone());
+    s.set("type", ip.ip_type.clone());
+    if s.get("ip_type").is_null() {
+        // After an import: routed addresses are layer 3, the others layer 2.
+        let routed = ip.ip_type.as_deref() == Some("routed");
+        s.set("ip_type", if routed { "l3" } else { "l2" });
+    }
+    settle_unknowns(s)
+}
+
+fn ip_ids(server: &Server) -> Vec<i64> {
+    server.ips.iter().filter_map(|ip| ip.ip_id).collect()
+}
+
+#[async_trait]
+impl Resource<TerrahostClient> for Ipv4Resource {
+    fn type_name(&self) -> &'static str {
+        type_name!(self.brand, "ipv4")
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn default_timeouts(&self) -> DefaultTimeouts {
+        DefaultTimeouts {
+            create: Duration::from_secs(30 * 60),
+            ..DefaultTimeouts::default()
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<TerrahostClient>,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let brand = self.brand.display();
+        let creds = ctx.client.credentials();
+        let (Some(server), Some(ip_type)) =
+            (id_of(planned, "server_id"), planned.get("ip_type").as_str())
+        else {
+            diags.error(
+                "Invalid IPv4 arguments",
+                "server_id and ip_type must be set.",
+            );
+            return Value::Null;
+        };
+        let before = match ctx.client.get_server_confirmed(server).await {
+            Ok(Some(s)) => ip_ids(&s),
+            Ok(None) => {
+                diags.error(
+                    format!("{brand} server {server} not found"),
+                    format!("The account has no server {server}."),
+                );
+                return Value::Null;
+            }
+            Err(e) => {
+                api_error_diag(
+                    diags,
+                    &format!("Cannot read {brand} server {server}"),
+                    &e,
+                    &creds,
+                );
+                return Value::Null;
+            }
+        };
+        if let Err(e) = ctx.client.order_ipv4(server, ip_type).await {
+            api_error_diag(
+                diags,
+                &format!("Cannot order an IPv4 address for {brand} server {server}"),
+                &e,
+                &creds,
+            );
+            if e.outcome_unknown() {
+                if let Some(d) = diags.0.last_mut() {
+                    d.detail.push_str(" The order may still have been placed: check the server's addresses before applying again, and import the new one (SERVER_ID/IP_ID).");
+                }
+            }
+            return Value::Null;
+        }
+        let spec = WaitSpec {
+            what: format!("the ordered IPv4 address of server {server} to arrive"),
+            poll_interval: ctx.client.poll_interval,
+            timeout: ctx.timeout,
+            cancel: ctx.cancel.clone(),
+        };
+        let arrived = wait_for(spec, |_| async {
+            Ok(match ctx.client.get_server(server).await? {
+                Some(s) => match s
+                    .ips
+                    .into_iter()
+                    .find(|ip| ip.ip_id.is_some_and(|id| !before.contains(&id)))
+                {
+                    Some(ip) => Poll::Done(ip),
+                    None => Poll::Pending("not delivered yet".into()),
+                },
+                None => Poll::Pending("server not listed".into()),
+            })
+        })
+        .await;
+        match arrived {
+            Ok(ip) => ip_state(planned, server, &ip),
+            Err(e) => {
+                wait_error_diag(
+                    diags,
+                    &format!("The IPv4 address ordered for {brand} server {server} did not arrive"),
+                    &e,
+                    &creds,
+                );
+                if let Some(d) = diags.0.last_mut() {
+                    d.detail.push_str(" The address was ordered (and is billed): when it shows on the server, import it as SERVER_ID/IP_ID instead of ordering another.");
+                }
+                Value::Null
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<TerrahostClient>,
+        current: &Value,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let (Some(server), Some(ip_id)) = (id_of(current, "server_id"), id_of(current, "id"))
+        else {
+            diags.error(
+                "Invalid IPv4 state",
+                "The state lacks a numeric server_id or id.",
+            );
+            return current.clone();
+        };
+        match ctx.client.get_server_confirmed(server).await {
+            Ok(Some(s)) => match s.ips.iter().find(|ip| ip.ip_id == Some(ip_id)) {
+                Some(ip) => ip_state(current, server, ip),
+                None => Value::Null,
+            },
+            Ok(None) => Value::Null,
+            Err(e) => {
+                api_error_diag(
+                    diags,
+                    &format!("Cannot read {} server {server}", self.brand.display()),
+                    &e,
+                    &ctx.client.credentials(),
+                );
+                current.clone()
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx<TerrahostClient>,
+        _prior: &Value,
+        planned: &Value,
+        _diags: &mut Diagnostics,
+    ) -> Value {
+        settle_unknowns(planned.clone())
+    }
+
+    async fn delete(&self, _ctx: &Ctx<TerrahostClient>, prior: &Value, diags: &mut Diagnostics) {
+        let address = prior.get("address").as_str().unwrap_or("the address");
+        diags.warning(
+            format!("{address} is still ordered"),
+            format!("The {} API cannot release IPv4 addresses: Terraform only stopped managing {address}, which stays on the server and is still billed. Release it in the control panel.", self.brand.display()),
+        );
+    }
+
+    fn import_state(&self, id: &str, diags: &mut Diagnostics) -> Value {
+        let parts: Vec<&str> = id.trim().split('/').collect();
+        match parts.as_slice() {
+            [server, ip] if server.parse::<i64>().is_ok() && ip.parse::<i64>().is_ok() => {
+                let mut state = Value::null_object(&schema().block.implied_type());
+                state.set("server_id", *server);
+                state.set("id", *ip);
+                state
+            }
+            _ => {
+                diags.error(
+                    "Invalid IPv4 import id",
+                    format!("Import needs SERVER_ID/IP_ID, not {id:?}."),
+                );
+                Value::Null
+            }
+        }
+    }
+}
