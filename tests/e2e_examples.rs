@@ -8,8 +8,10 @@
 //! Registry-layout snippets usually omit `required_providers`; for those the test adds
 //! one naming `hostform/<vendor>` for each vendor the snippet uses, since otherwise
 //! Terraform would look for `hashicorp/<vendor>`. The harness provides HostHatch
-//! (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT), HosterAPI (HOSTER_TOKEN / HOSTER_ENDPOINT), Terrahost and Gigahost (TERRAHOST_* / GIGAHOST_*:
-//! endpoint, username, password, TOTP secret) credentials.
+//! (HOSTHATCH_TOKEN / HOSTHATCH_ENDPOINT), HosterAPI (HOSTER_TOKEN / HOSTER_ENDPOINT /
+//! HOSTER_POLL_INTERVAL), Open Hosting (OPENHOSTING_USER_UUID /
+//! OPENHOSTING_API_KEY / OPENHOSTING_ENDPOINT), Terrahost and Gigahost (TERRAHOST_* /
+//! GIGAHOST_*: endpoint, username, password, TOTP secret) credentials.
 
 mod support;
 
@@ -21,7 +23,14 @@ use support::{
 };
 
 /// The top-level directories of `examples/`, one test each so that they run side by side.
-const EXAMPLE_GROUPS: [&str; 5] = ["quickstart", "hosthatch", "hoster", "terrahost", "gigahost"];
+const EXAMPLE_GROUPS: [&str; 6] = [
+    "quickstart",
+    "hosthatch",
+    "hoster",
+    "openhosting",
+    "terrahost",
+    "gigahost",
+];
 
 fn examples_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
@@ -57,6 +66,11 @@ fn hosthatch_examples() {
 #[test]
 fn hoster_examples() {
     run_examples_under("hoster");
+}
+
+#[test]
+fn openhosting_examples() {
+    run_examples_under("openhosting");
 }
 
 #[test]

@@ -11,8 +11,9 @@ use hostform::sim::{self, SimConfig, SimInner};
 
 /// Simulator of the hosting vendor APIs that the hostform Terraform providers talk to.
 ///
-/// Vendors are served under their own prefixes, e.g. http://ADDR/hosthatch/api/v1, and the
-/// admin API (reset, faults, time, out-of-band changes) under http://ADDR/_sim/.
+/// Vendors are served under their own prefixes, e.g. http://ADDR/hosthatch/api/v1 and
+/// http://ADDR/openhosting, and the admin API (reset, faults, time, out-of-band changes)
+/// under http://ADDR/_sim/.
 #[derive(Debug, Parser)]
 #[command(name = "hostform-sim", version)]
 struct Flags {
@@ -25,7 +26,8 @@ struct Flags {
     #[arg(long, value_name = "F", default_value_t = 10.0)]
     time_scale: f64,
 
-    /// The bearer token the simulated vendors accept.
+    /// The bearer token the simulated vendors accept (Open Hosting: the Basic auth password
+    /// of user 6f70656e-686f-4000-8000-000000000001).
     #[arg(
         long,
         value_name = "T",

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::sim::faults::FaultSpec;
 use crate::sim::hoster;
 use crate::sim::hosthatch;
+use crate::sim::openhosting;
 use crate::sim::store::{lock, SimState};
 use crate::sim::terrahost::{self, Vendor};
 use crate::sim::vendor_names;
@@ -32,6 +33,7 @@ pub fn router(state: SimState) -> Router {
         .route("/time", get(show_time).post(advance_time))
         .nest("/hosthatch", hosthatch::admin::router())
         .nest("/hoster", hoster::admin::router())
+        .nest("/openhosting", openhosting::admin::router())
         .nest("/terrahost", terrahost::admin::router(Vendor::Terrahost))
         .nest("/gigahost", terrahost::admin::router(Vendor::Gigahost))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin route") })
@@ -80,16 +82,27 @@ async fn dump_state(State(state): State<SimState>) -> Response {
         let (hoster_store, hoster_now) = hoster::open(&state);
         hoster::admin::dump(&hoster_store, hoster_now)
     };
+    let openhosting = openhosting::admin::dump(&mut lock(&state.openhosting), now);
     let terrahost = terrahost::admin::dump(&lock(&state.terrahost), now);
     let gigahost = terrahost::admin::dump(&lock(&state.gigahost), now);
-    Json(json!({ "hosthatch": hosthatch, "hoster": hoster, "terrahost": terrahost, "gigahost": gigahost }))
-        .into_response()
+    Json(json!({
+        "hosthatch": hosthatch,
+        "hoster": hoster,
+        "openhosting": openhosting,
+        "terrahost": terrahost,
+        "gigahost": gigahost
+    }))
+    .into_response()
 }
 
 async fn empty(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
     let mut left = hosthatch::admin::leftovers(&lock(&state.hosthatch), now);
     left.extend(hoster::admin::leftovers(&hoster::open(&state).0));
+    left.extend(openhosting::admin::leftovers(
+        &mut lock(&state.openhosting),
+        now,
+    ));
     left.extend(lock(&state.terrahost).leftovers("terrahost"));
     left.extend(lock(&state.gigahost).leftovers("gigahost"));
     Json(json!({ "empty": left.is_empty(), "left": left })).into_response()

@@ -186,21 +186,25 @@ pub async fn inject(
     }
 }
 
-/// The path without the vendor prefix and with numeric segments as `{id}`:
-/// `/hosthatch/api/v1/servers/112233/status` -> `/servers/{id}/status`.
+/// The path without the vendor prefix and with id segments (numbers, UUIDs, IPv4 addresses)
+/// as `{id}`: `/hosthatch/api/v1/servers/112233/status` -> `/servers/{id}/status`.
 pub fn path_template(path: &str, prefix: &str) -> String {
     let relative = path.strip_prefix(prefix).unwrap_or(path);
     relative
         .split('/')
-        .map(|segment| {
-            if !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()) {
-                "{id}"
-            } else {
-                segment
-            }
-        })
+        .map(|segment| if is_id(segment) { "{id}" } else { segment })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+fn is_id(segment: &str) -> bool {
+    let numeric = !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit());
+    let uuid = segment.len() == 36
+        && segment.bytes().enumerate().all(|(at, byte)| match at {
+            8 | 13 | 18 | 23 => byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        });
+    numeric || uuid || segment.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 fn failure(vendor: &VendorSpec, status: StatusCode, retry_after: Option<u64>) -> Response {
@@ -244,6 +248,20 @@ mod tests {
         assert_eq!(
             path_template("/hosthatch/api/v1/keys", "/hosthatch/api/v1"),
             "/keys"
+        );
+        assert_eq!(
+            path_template(
+                "/openhosting/drives/08c92dd5-70a0-4f51-83d2-835919d254df/write/5242880",
+                "/openhosting"
+            ),
+            "/drives/{id}/write/{id}"
+        );
+        assert_eq!(
+            path_template(
+                "/openhosting/resources/ip/203.0.113.10/info",
+                "/openhosting"
+            ),
+            "/resources/ip/{id}/info"
         );
     }
 

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod faults;
 pub mod hoster;
 pub mod hosthatch;
+pub mod openhosting;
 pub mod stats;
 pub mod store;
 pub mod terrahost;
@@ -44,6 +45,7 @@ pub struct VendorSpec {
 pub const VENDORS: &[&VendorSpec] = &[
     &hosthatch::SPEC,
     &hoster::SPEC,
+    &openhosting::SPEC,
     &terrahost::TERRAHOST_SPEC,
     &terrahost::GIGAHOST_SPEC,
 ];
@@ -63,9 +65,14 @@ pub fn app(state: SimState) -> Router {
         (state.clone(), &hoster::SPEC),
         faults::inject,
     ));
+    let openhosting_api = openhosting::router(state.clone()).layer(middleware::from_fn_with_state(
+        (state.clone(), &openhosting::SPEC),
+        faults::inject,
+    ));
     let mut app = Router::new()
         .nest(hosthatch::SPEC.prefix, hosthatch_api)
-        .nest(hoster::SPEC.prefix, hoster_api);
+        .nest(hoster::SPEC.prefix, hoster_api)
+        .nest(openhosting::SPEC.prefix, openhosting_api);
     for vendor in [terrahost::Vendor::Terrahost, terrahost::Vendor::Gigahost] {
         let api = terrahost::router(state.clone(), vendor).layer(middleware::from_fn_with_state(
             (state.clone(), vendor.spec()),

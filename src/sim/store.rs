@@ -7,6 +7,7 @@ use crate::sim::clock::Clock;
 use crate::sim::faults::FaultTable;
 use crate::sim::hoster::model::HosterStore;
 use crate::sim::hosthatch::model::HostHatchStore;
+use crate::sim::openhosting::model::OpenHostingStore;
 use crate::sim::stats::RequestStats;
 use crate::sim::terrahost::model::TerrahostStore;
 use crate::sim::terrahost::Vendor;
@@ -16,7 +17,8 @@ use crate::sim::terrahost::Vendor;
 pub struct SimConfig {
     /// Virtual seconds per real second.
     pub time_scale: f64,
-    /// The bearer token (or API key) every vendor accepts.
+    /// The bearer token (or API key) every vendor accepts; Open Hosting takes it as the
+    /// Basic auth password of the user `openhosting::model::SIM_USER`.
     pub token: String,
     /// Whether to write one line per request to stderr.
     pub log_requests: bool,
@@ -45,6 +47,7 @@ pub struct SimInner {
     pub stats: Mutex<RequestStats>,
     pub hosthatch: Mutex<HostHatchStore>,
     pub hoster: Mutex<HosterStore>,
+    pub openhosting: Mutex<OpenHostingStore>,
     pub terrahost: Mutex<TerrahostStore>,
     pub gigahost: Mutex<TerrahostStore>,
 }
@@ -60,6 +63,7 @@ impl SimInner {
             stats: Mutex::new(RequestStats::default()),
             hosthatch: Mutex::new(HostHatchStore::default()),
             hoster: Mutex::new(HosterStore::default()),
+            openhosting: Mutex::new(OpenHostingStore::default()),
             terrahost: Mutex::new(Vendor::Terrahost.fresh_store()),
             gigahost: Mutex::new(Vendor::Gigahost.fresh_store()),
         })
@@ -71,6 +75,7 @@ impl SimInner {
         *lock(&self.stats) = RequestStats::default();
         *lock(&self.hosthatch) = HostHatchStore::default();
         *lock(&self.hoster) = HosterStore::default();
+        *lock(&self.openhosting) = OpenHostingStore::default();
         for vendor in [Vendor::Terrahost, Vendor::Gigahost] {
             let mut store = crate::sim::terrahost::store_of(self, vendor);
             let credentials = store.credentials.clone();

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, ACCEPT, RETRY_AFTER};
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
@@ -189,7 +189,19 @@ pub struct ApiClient {
     max_retries: u32,
     backoff_base: Duration,
     error_message: ErrorMessageParser,
+    /// A response header naming the error class (e.g. `X-Elastic-Error`), shown before the
+    /// vendor's message.
+    error_class_header: Option<&'static str>,
     cancel: CancellationToken,
+}
+
+/// What a request carries.
+#[derive(Clone, Copy, Debug)]
+pub enum Body<'a> {
+    None,
+    Json(&'a Json),
+    /// Raw bytes (`application/octet-stream`), with an optional `Content-Encoding`.
+    Bytes(&'a [u8], Option<&'static str>),
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -227,8 +239,15 @@ impl ApiClient {
             max_retries: settings.max_retries,
             backoff_base: Duration::from_millis(500),
             error_message: generic_error_message,
+            error_class_header: None,
             cancel: CancellationToken::new(),
         })
+    }
+
+    /// Prefixes vendor messages with the value of response header `name` (`busy: ...`).
+    pub fn with_error_class_header(mut self, name: &'static str) -> ApiClient {
+        self.error_class_header = Some(name);
+        self
     }
 
     /// Uses `parser` to find the vendor's message in error bodies.
@@ -290,6 +309,18 @@ impl ApiClient {
         body: Option<&Json>,
         idempotency: Idempotency,
     ) -> Result<Response, ApiError> {
+        let body = body.map_or(Body::None, Body::Json);
+        self.send_body(method, path, body, idempotency).await
+    }
+
+    /// Like [`ApiClient::send`] with any kind of body (e.g. gzip-encoded bytes).
+    pub async fn send_body(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body<'_>,
+        idempotency: Idempotency,
+    ) -> Result<Response, ApiError> {
         let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
         let mut attempt: u32 = 0;
         loop {
@@ -325,7 +356,7 @@ impl ApiClient {
         &self,
         method: &Method,
         path: &str,
-        body: Option<&Json>,
+        body: Body<'_>,
         request: &str,
     ) -> Result<Response, (ApiError, Option<Duration>)> {
         let mut builder = self
@@ -336,8 +367,17 @@ impl ApiClient {
             Auth::Basic(user, password) => builder.basic_auth(user, Some(password)),
             Auth::None => builder,
         };
-        if let Some(body) = body {
-            builder = builder.json(body);
+        match body {
+            Body::None => {}
+            Body::Json(json) => builder = builder.json(json),
+            Body::Bytes(bytes, encoding) => {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/octet-stream")
+                    .body(bytes.to_vec());
+                if let Some(encoding) = encoding {
+                    builder = builder.header(CONTENT_ENCODING, encoding);
+                }
+            }
         }
         let started = tokio::time::Instant::now();
         let answer = builder.send().await;
@@ -356,6 +396,12 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        let error_class = self
+            .error_class_header
+            .and_then(|name| response.headers().get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
         let text = response
             .text()
             .await
@@ -368,7 +414,14 @@ impl ApiClient {
                 body: text,
             });
         }
-        let vendor_message = (self.error_message)(&text).unwrap_or_default();
+        let mut vendor_message = (self.error_message)(&text).unwrap_or_default();
+        if let Some(class) = error_class {
+            vendor_message = if vendor_message.is_empty() {
+                class
+            } else {
+                format!("{class}: {vendor_message}")
+            };
+        }
         let error = ApiError::Status {
             request: request.to_string(),
             status,
@@ -621,6 +674,38 @@ mod tests {
         let err = client.get("/slow").await.unwrap_err();
         assert_eq!(err.to_string(), "GET /slow timed out");
         assert!(err.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn an_error_class_header_prefixes_the_message_and_bytes_carry_their_encoding() {
+        let handler = |headers: HeaderMap, body: axum::body::Bytes| async move {
+            let encoding = headers
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_string();
+            let mut out = HeaderMap::new();
+            out.insert("x-elastic-error", "busy".parse().unwrap());
+            let text = format!("{} bytes, {encoding}", body.len());
+            (StatusCode::CONFLICT, out, text)
+        };
+        let base = serve(Router::new().route("/write", post(handler))).await;
+        let api = client(base, 0)
+            .with_error_parser(|text| Some(text.trim().to_string()))
+            .with_error_class_header("X-Elastic-Error");
+        let err = api
+            .send_body(
+                Method::POST,
+                "/write",
+                Body::Bytes(b"abc", Some("gzip")),
+                Idempotency::Idempotent,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "POST /write answered HTTP 409: busy: 3 bytes, gzip"
+        );
     }
 
     #[test]

@@ -8,5 +8,5 @@ pub mod lenient;
 pub mod totp;
 pub mod wait;
 
-pub use http::{ApiClient, ApiError, Auth, HttpSettings, Idempotency, Response};
+pub use http::{ApiClient, ApiError, Auth, Body, HttpSettings, Idempotency, Response};
 pub use wait::{wait_for, Poll, WaitError, WaitSpec};

@@ -2,6 +2,7 @@
 
 pub mod hoster;
 pub mod hosthatch;
+pub mod openhosting;
 pub mod terrahost;
 
 use crate::docs::Catalogue;
@@ -11,6 +12,7 @@ pub fn catalogues() -> Vec<Catalogue> {
     vec![
         Catalogue::of(&hosthatch::provider()),
         Catalogue::of(&hoster::provider()),
+        Catalogue::of(&openhosting::provider()),
         Catalogue::of(&terrahost::provider()),
         Catalogue::of(&terrahost::gigahost_provider()),
     ]

@@ -20,4 +20,4 @@ pub use hosthatch_hcl::{hosthatch_provider, hosthatch_ssh_key, hosthatch_web_ser
 pub use http::{request_json, HttpReply};
 pub use process::RunOutput;
 pub use sim::{parse_listen_line, Sim};
-pub use workspace::{TfWork, PROVIDER_NAMES};
+pub use workspace::{TfWork, OPENHOSTING_SIM_USER, PROVIDER_NAMES};

@@ -84,6 +84,17 @@ impl Sim {
         format!("{}/hoster/api/v1", self.url)
     }
 
+    /// What `OPENHOSTING_ENDPOINT` must be for the provider to talk to this simulator.
+    pub fn openhosting_endpoint(&self) -> String {
+        format!("{}/openhosting", self.url)
+    }
+
+    /// The SHA-256 (hex) of the first `length` bytes of an Open Hosting drive.
+    pub fn openhosting_drive_sha256(&self, uuid: &str, length: u64) -> String {
+        let answer = self.admin_get(&format!("openhosting/drives/{uuid}/sha256?length={length}"));
+        answer["sha256"].as_str().unwrap_or_default().to_string()
+    }
+
     /// Endpoints, credentials (2FA by TOTP secret) and a fast poll interval for the simulated
     /// Terrahost and Gigahost accounts, as `TERRAHOST_*` / `GIGAHOST_*` environment variables.
     pub fn terrahost_env(&self) -> Vec<(String, String)> {

@@ -24,6 +24,8 @@ pub const PROVIDER_NAMES: [&str; 5] = [
 ];
 /// The simulator accepts this token for every vendor.
 const SIM_TOKEN: &str = "hostform-sim-token";
+/// The simulator's Open Hosting user UUID (its Basic auth user name).
+pub const OPENHOSTING_SIM_USER: &str = "6f70656e-686f-4000-8000-000000000001";
 /// No single terraform command of a test may take longer than this.
 const COMMAND_DEADLINE: Duration = Duration::from_secs(300);
 
@@ -40,6 +42,7 @@ impl TfWork {
         let mut work = TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf);
         work.set_env("HOSTER_ENDPOINT", &sim.hoster_endpoint());
         work.set_env("HOSTER_POLL_INTERVAL", "100ms");
+        work.set_env("OPENHOSTING_ENDPOINT", &sim.openhosting_endpoint());
         for (name, value) in sim.terrahost_env() {
             work.set_env(&name, &value);
         }
@@ -65,6 +68,8 @@ impl TfWork {
             ("HOSTHATCH_TOKEN".into(), SIM_TOKEN.into()),
             ("HOSTHATCH_ENDPOINT".into(), hosthatch_endpoint.into()),
             ("HOSTER_TOKEN".into(), SIM_TOKEN.into()),
+            ("OPENHOSTING_USER_UUID".into(), OPENHOSTING_SIM_USER.into()),
+            ("OPENHOSTING_API_KEY".into(), SIM_TOKEN.into()),
         ];
         let work = TfWork {
             tf: tf.to_path_buf(),

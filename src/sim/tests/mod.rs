@@ -6,6 +6,7 @@ mod deploy;
 mod faults_and_admin;
 mod hoster;
 mod keys;
+mod openhosting;
 mod server_actions;
 mod terrahost;
 

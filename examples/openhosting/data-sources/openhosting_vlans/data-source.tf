@@ -1,0 +1,5 @@
+data "openhosting_vlans" "all" {}
+
+output "vlan_ids" {
+  value = data.openhosting_vlans.all.vlans[*].id
+}

@@ -1,0 +1,3 @@
+resource "openhosting_vlan" "backend" {
+  name = "backend"
+}

@@ -1,0 +1,114 @@
+//! The drive's two waits: imaging (poll drive info until `imaging` is gone, `queued` counting
+//! as pending, and believe "done" only after two observations in a row, since the key has been
+//! seen to vanish early), and destroy (a drive claimed by a server answers 409 busy: retry
+//! until the delete timeout, then name the servers holding it).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::api::{OpenHostingClient, CREDENTIALS};
+use super::models::{imaging, Imaging};
+use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::{wait_for, Poll, WaitSpec};
+use crate::tfplugin::provider::Ctx;
+use crate::tfplugin::Diagnostics;
+
+/// How many polls in a row must find no `imaging` key before imaging counts as finished.
+pub const DONE_OBSERVATIONS: u32 = 2;
+
+/// Waits until imaging of `uuid` has finished; false (with an error diagnostic) if not.
+pub async fn wait_for_imaging(
+    ctx: &Ctx<OpenHostingClient>,
+    uuid: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    let spec = WaitSpec {
+        what: format!("imaging of drive {uuid} to finish"),
+        poll_interval: ctx.client.poll_interval,
+        timeout: ctx.timeout,
+        cancel: ctx.cancel.clone(),
+    };
+    let done_seen = AtomicU32::new(0);
+    let done_seen = &done_seen;
+    let outcome = wait_for(spec, |_| async move {
+        let info = match ctx.client.drive_info(uuid).await {
+            Ok(info) => info,
+            Err(e) if e.is_not_found() => return Ok(Poll::Gone),
+            Err(e) => return Err(e),
+        };
+        Ok(match imaging(&info) {
+            Imaging::Absent => {
+                let seen = done_seen.fetch_add(1, Ordering::SeqCst) + 1;
+                if seen >= DONE_OBSERVATIONS {
+                    Poll::Done(())
+                } else {
+                    Poll::Pending("imaging key gone once; confirming".into())
+                }
+            }
+            Imaging::Queued => {
+                done_seen.store(0, Ordering::SeqCst);
+                log::info!("drive {uuid}: imaging queued behind another imaging");
+                Poll::Pending("queued".into())
+            }
+            Imaging::Running(progress) => {
+                done_seen.store(0, Ordering::SeqCst);
+                log::info!("drive {uuid}: imaging {progress}");
+                Poll::Pending(format!("imaging {progress}"))
+            }
+        })
+    })
+    .await;
+    match outcome {
+        Ok(()) => true,
+        Err(e) => {
+            wait_error_diag(
+                diags,
+                &format!("Imaging of drive {uuid} did not finish; it is kept in state as tainted"),
+                &e,
+                CREDENTIALS,
+            );
+            false
+        }
+    }
+}
+
+/// Destroys `uuid`, retrying while a server claims it (409), until the delete timeout.
+pub async fn destroy_when_unclaimed(
+    ctx: &Ctx<OpenHostingClient>,
+    uuid: &str,
+    diags: &mut Diagnostics,
+) {
+    let deadline = tokio::time::Instant::now() + ctx.timeout;
+    let mut attempt: u32 = 0;
+    loop {
+        let error = match ctx.client.destroy_drive(uuid).await {
+            Ok(()) => return,
+            Err(e) if e.is_not_found() => return,
+            Err(e) => e,
+        };
+        let now = tokio::time::Instant::now();
+        if error.status() != Some(409) || now >= deadline || ctx.cancel.is_cancelled() {
+            let claimed = match ctx.client.drive_info(uuid).await {
+                Ok(info) => info.list("claimed"),
+                Err(_) => Vec::new(),
+            };
+            let summary = if claimed.is_empty() {
+                format!("Cannot destroy Open Hosting drive {uuid}")
+            } else {
+                format!(
+                    "Cannot destroy Open Hosting drive {uuid}: still claimed by server(s) {}",
+                    claimed.join(", ")
+                )
+            };
+            api_error_diag(diags, &summary, &error, CREDENTIALS);
+            return;
+        }
+        log::info!("drive {uuid} is busy (claimed by a server); retrying destroy");
+        let pause =
+            crate::support::wait::poll_pause(ctx.client.poll_interval, attempt).min(deadline - now);
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = ctx.cancel.cancelled() => {}
+        }
+        attempt += 1;
+    }
+}
