@@ -11,11 +11,11 @@ use hostform::sim::{self, SimConfig, SimInner};
 
 /// Simulator of the hosting vendor APIs that the hostform Terraform providers talk to.
 ///
-/// Vendors are served under their own prefixes, e.g. http://ADDR/hosthatch/api/v1 and
-/// http://ADDR/openhosting, and the admin API (reset, faults, time, out-of-band changes)
-/// under http://ADDR/_sim/.
+/// Every vendor is served on one address under its own prefix, and the admin API (reset,
+/// state, faults, time, out-of-band changes) under http://ADDR/_sim/. State is kept in memory
+/// only. See docs/guides/simulator-in-ci.md.
 #[derive(Debug, Parser)]
-#[command(name = "hostform-sim", version)]
+#[command(name = "hostform-sim", version, after_long_help = VENDOR_HELP)]
 struct Flags {
     /// Address to listen on; use 127.0.0.1:0 to pick a free port.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
@@ -49,6 +49,24 @@ struct Flags {
     #[arg(long, value_name = "S", env = "HOSTFORM_SIM_TERRAHOST_TOTP_SECRET", default_value = hostform::sim::terrahost::model::DEFAULT_TOTP_SECRET, hide_env_values = true)]
     terrahost_totp_secret: String,
 }
+
+/// How to point each provider at the simulator (default address and credentials).
+const VENDOR_HELP: &str = "\
+Pointing the providers at it (default address and credentials):
+  hosthatch    HOSTHATCH_ENDPOINT=http://127.0.0.1:8765/hosthatch/api/v1
+               HOSTHATCH_TOKEN=hostform-sim-token
+  hoster       HOSTER_ENDPOINT=http://127.0.0.1:8765/hoster/api/v1
+               HOSTER_TOKEN=hostform-sim-token
+  openhosting  OPENHOSTING_ENDPOINT=http://127.0.0.1:8765/openhosting
+               OPENHOSTING_USER_UUID=6f70656e-686f-4000-8000-000000000001
+               OPENHOSTING_API_KEY=hostform-sim-token
+  terrahost    TERRAHOST_ENDPOINT=http://127.0.0.1:8765/terrahost/api/v3
+               TERRAHOST_USERNAME=hostform TERRAHOST_PASSWORD=hostform-sim-password
+               TERRAHOST_TOTP_SECRET=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+  gigahost     the same with GIGAHOST_ and http://127.0.0.1:8765/gigahost/api/v0
+
+Admin API: GET /_sim/state, GET /_sim/empty, POST /_sim/reset, GET|POST|DELETE /_sim/faults,
+GET /_sim/stats, GET|POST /_sim/time.";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
