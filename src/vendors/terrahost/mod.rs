@@ -22,9 +22,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use crate::support::provider_args::{
+    duration_arg, endpoint_arg, env_nonempty, max_retries_arg, string_arg,
+};
 use crate::support::{Auth, HttpSettings};
 use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
-use crate::tfplugin::timeouts::parse_duration;
 use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
 pub use api::TerrahostClient;
@@ -77,11 +79,9 @@ impl Brand {
         }
     }
 
-    fn env(self, suffix: &str) -> Option<String> {
-        std::env::var(format!("{}_{suffix}", self.env_prefix()))
-            .ok()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+    /// The brand's environment variable ending in `suffix`, e.g. `TERRAHOST_TOKEN`.
+    fn env_var(self, suffix: &str) -> String {
+        format!("{}_{suffix}", self.env_prefix())
     }
 }
 
@@ -127,44 +127,10 @@ fn config_schema(brand: Brand) -> Schema {
     )
 }
 
-fn duration_arg(
-    config: &Value,
-    name: &str,
-    env: Option<String>,
-    default: Duration,
-    diags: &mut Diagnostics,
-) -> Option<Duration> {
-    let from_config = config.get(name).as_str().map(str::to_string);
-    match from_config.or(env).as_deref() {
-        None => Some(default),
-        Some(text) => match parse_duration(text) {
-            Ok(d) if !d.is_zero() => Some(d),
-            Ok(_) => {
-                diags.attr_error(
-                    AttrPath::attr(name),
-                    format!("Invalid {name}"),
-                    format!("{name} must be longer than zero."),
-                );
-                None
-            }
-            Err(problem) => {
-                diags.attr_error(AttrPath::attr(name), format!("Invalid {name}"), problem);
-                None
-            }
-        },
-    }
-}
-
 impl TerrahostProvider {
     /// An argument from the configuration, else its environment variable.
     fn arg(&self, config: &Value, name: &str, env: &str) -> Option<String> {
-        config
-            .get(name)
-            .as_str()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .or_else(|| self.brand.env(env))
+        string_arg(config, name).or_else(|| env_nonempty(&self.brand.env_var(env)))
     }
 
     fn credentials(&self, config: &Value, diags: &mut Diagnostics) -> Option<Credentials> {
@@ -238,32 +204,27 @@ impl Provider for TerrahostProvider {
             return None;
         }
         let credentials = self.credentials(config, diags)?;
-        let default = self.brand.default_endpoint();
-        let endpoint = self
-            .arg(config, "endpoint", "ENDPOINT")
-            .unwrap_or_else(|| default.to_string());
-        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            diags.attr_error(AttrPath::attr("endpoint"), "Invalid endpoint", format!("endpoint must be an http:// or https:// URL such as {default}, not {endpoint:?}."));
-            return None;
-        }
+        let endpoint = endpoint_arg(
+            config,
+            &[&self.brand.env_var("ENDPOINT")],
+            self.brand.default_endpoint(),
+            diags,
+        )?;
         let poll_interval = duration_arg(
             config,
             "poll_interval",
-            self.brand.env("POLL_INTERVAL"),
+            &[&self.brand.env_var("POLL_INTERVAL")],
             Duration::from_secs(5),
             diags,
         );
         let request_timeout = duration_arg(
             config,
             "request_timeout",
-            None,
+            &[],
             Duration::from_secs(60),
             diags,
         );
-        let max_retries = match config.get("max_retries") {
-            Value::Null => Some(5),
-            v => v.as_i64().and_then(|n| u32::try_from(n).ok()),
-        };
+        let max_retries = max_retries_arg(config, diags);
         let (Some(poll_interval), Some(request_timeout), Some(max_retries)) =
             (poll_interval, request_timeout, max_retries)
         else {
