@@ -1,8 +1,10 @@
 //! Reading the provider-block arguments every vendor shares: text from arguments and
-//! environment variables, Go durations, the API endpoint and `max_retries`.
+//! environment variables, Go durations, the API endpoint, `max_retries`, and all the
+//! connection arguments at once.
 
 use std::time::Duration;
 
+use crate::support::{Auth, HttpSettings};
 use crate::tfplugin::timeouts::parse_duration;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
@@ -10,6 +12,71 @@ use crate::tfplugin::{AttrPath, Diagnostics, Value};
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 /// The largest `max_retries` the schemas allow.
 pub const MOST_RETRIES: u32 = 100;
+/// `poll_interval` when neither the configuration nor the environment gives one.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The connection arguments every provider block has: `endpoint`, `poll_interval`,
+/// `request_timeout` and `max_retries`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    pub endpoint: String,
+    pub poll_interval: Duration,
+    pub request_timeout: Duration,
+    pub max_retries: u32,
+}
+
+/// Where one vendor's connection arguments fall back to when the configuration leaves
+/// them out.
+pub struct ConnectionDefaults<'a> {
+    pub endpoint_env: &'a [&'a str],
+    pub endpoint: &'a str,
+    pub poll_interval_env: &'a [&'a str],
+    pub request_timeout: Duration,
+}
+
+impl Connection {
+    /// Reads the connection arguments, reporting every bad one; an endpoint that is not a
+    /// URL is reported alone.
+    pub fn read(
+        config: &Value,
+        defaults: &ConnectionDefaults,
+        diags: &mut Diagnostics,
+    ) -> Option<Connection> {
+        let endpoint = endpoint_arg(config, defaults.endpoint_env, defaults.endpoint, diags)?;
+        let poll_interval = duration_arg(
+            config,
+            "poll_interval",
+            defaults.poll_interval_env,
+            DEFAULT_POLL_INTERVAL,
+            diags,
+        );
+        let request_timeout = duration_arg(
+            config,
+            "request_timeout",
+            &[],
+            defaults.request_timeout,
+            diags,
+        );
+        let max_retries = max_retries_arg(config, diags);
+        Some(Connection {
+            endpoint,
+            poll_interval: poll_interval?,
+            request_timeout: request_timeout?,
+            max_retries: max_retries?,
+        })
+    }
+
+    /// HTTP client settings for this connection.
+    pub fn http_settings(&self, terraform_version: &str, auth: Auth) -> HttpSettings {
+        HttpSettings {
+            endpoint: self.endpoint.clone(),
+            user_agent_suffix: terraform_version.to_string(),
+            request_timeout: self.request_timeout,
+            max_retries: self.max_retries,
+            auth,
+        }
+    }
+}
 
 /// An environment variable, trimmed, or `None` when unset or blank.
 pub fn env_nonempty(var: &str) -> Option<String> {
@@ -216,6 +283,46 @@ mod tests {
             assert_eq!(max_retries_arg(&c, &mut d), Some(n as u32));
         }
         assert!(d.0.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_connection_without_arguments_takes_the_vendor_defaults() {
+        let mut d = Diagnostics::default();
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[UNSET],
+            endpoint: "https://api.example.com/v1",
+            poll_interval_env: &[UNSET],
+            request_timeout: Duration::from_secs(120),
+        };
+        let read = Connection::read(&config(&[]), &defaults, &mut d);
+        let expected = Connection {
+            endpoint: defaults.endpoint.to_string(),
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            request_timeout: Duration::from_secs(120),
+            max_retries: DEFAULT_MAX_RETRIES,
+        };
+        assert_eq!(read, Some(expected));
+        assert!(d.0.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_connection_reports_every_bad_argument() {
+        let mut d = Diagnostics::default();
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[],
+            endpoint: "https://api.example.com/v1",
+            poll_interval_env: &[],
+            request_timeout: Duration::from_secs(60),
+        };
+        let c = config(&[
+            ("poll_interval", "soon".into()),
+            ("request_timeout", "0s".into()),
+            ("max_retries", 101i64.into()),
+        ]);
+        assert_eq!(Connection::read(&c, &defaults, &mut d), None);
+        let paths: Vec<_> = d.0.iter().map(|x| x.path.clone()).collect();
+        let expected = ["poll_interval", "request_timeout", "max_retries"].map(AttrPath::attr);
+        assert_eq!(paths, expected.map(Some).to_vec());
     }
 
     #[test]

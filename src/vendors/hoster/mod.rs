@@ -29,10 +29,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::provider_args::{
-    duration_arg, endpoint_arg, env_nonempty, max_retries_arg, string_arg,
-};
-use crate::support::{ApiClient, Auth, HttpSettings};
+use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::{ApiClient, Auth};
 use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
 use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -115,40 +113,20 @@ impl Provider for HosterProvider {
             return None;
         };
         crate::tfplugin::log::register_secret(&token);
-        let endpoint = endpoint_arg(config, &[ENDPOINT_ENV], DEFAULT_ENDPOINT, diags)?;
-        let poll_interval = duration_arg(
-            config,
-            "poll_interval",
-            &[POLL_INTERVAL_ENV],
-            Duration::from_secs(5),
-            diags,
-        );
-        let request_timeout = duration_arg(
-            config,
-            "request_timeout",
-            &[],
-            Duration::from_secs(60),
-            diags,
-        );
-        let max_retries = max_retries_arg(config, diags);
-        let (Some(poll_interval), Some(request_timeout), Some(max_retries)) =
-            (poll_interval, request_timeout, max_retries)
-        else {
-            return None;
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[ENDPOINT_ENV],
+            endpoint: DEFAULT_ENDPOINT,
+            poll_interval_env: &[POLL_INTERVAL_ENV],
+            request_timeout: Duration::from_secs(60),
         };
-        let settings = HttpSettings {
-            endpoint,
-            user_agent_suffix: terraform_version.to_string(),
-            request_timeout,
-            max_retries,
-            auth: Auth::Bearer(token),
-        };
+        let connection = Connection::read(config, &defaults, diags)?;
+        let settings = connection.http_settings(terraform_version, Auth::Bearer(token));
         match ApiClient::new(settings) {
             Ok(api) => Some(HosterClient {
                 api: api
                     .with_error_parser(models::error_message)
                     .with_cancel(stop),
-                poll_interval,
+                poll_interval: connection.poll_interval,
                 order_lock: Default::default(),
             }),
             Err(e) => {

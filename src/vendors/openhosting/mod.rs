@@ -26,10 +26,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::provider_args::{
-    duration_arg, endpoint_arg, env_nonempty, max_retries_arg, string_arg,
-};
-use crate::support::{ApiClient, Auth, HttpSettings};
+use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::{ApiClient, Auth};
 use crate::tfplugin::provider::{DataSource, Provider, Resource};
 use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -132,22 +130,13 @@ impl Provider for OpenHostingProvider {
             return None;
         };
         crate::tfplugin::log::register_secret(&key);
-        let endpoint = endpoint_arg(
-            config,
-            &[ENDPOINT_ENV, TOOLS_URI_ENV],
-            DEFAULT_ENDPOINT,
-            diags,
-        )?;
-        let poll_interval =
-            duration_arg(config, "poll_interval", &[], Duration::from_secs(5), diags);
-        let request_timeout = duration_arg(
-            config,
-            "request_timeout",
-            &[],
-            Duration::from_secs(120),
-            diags,
-        );
-        let max_retries = max_retries_arg(config, diags);
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[ENDPOINT_ENV, TOOLS_URI_ENV],
+            endpoint: DEFAULT_ENDPOINT,
+            poll_interval_env: &[],
+            request_timeout: Duration::from_secs(120),
+        };
+        let connection = Connection::read(config, &defaults, diags)?;
         let chunk_size = match config.get("upload_chunk_size").as_str() {
             None => Some(DEFAULT_CHUNK_SIZE),
             Some(text) => size::parse_size(text).ok(),
@@ -158,20 +147,7 @@ impl Provider for OpenHostingProvider {
             .map_or(Some(DEFAULT_UPLOAD_CONCURRENCY), |n| {
                 usize::try_from(n).ok().filter(|n| *n > 0)
             });
-        let (
-            Some(poll_interval),
-            Some(request_timeout),
-            Some(max_retries),
-            Some(chunk_size),
-            Some(concurrency),
-        ) = (
-            poll_interval,
-            request_timeout,
-            max_retries,
-            chunk_size,
-            concurrency,
-        )
-        else {
+        let (Some(chunk_size), Some(concurrency)) = (chunk_size, concurrency) else {
             if !diags.has_errors() {
                 diags.error(
                     "Invalid provider configuration",
@@ -180,20 +156,14 @@ impl Provider for OpenHostingProvider {
             }
             return None;
         };
-        let settings = HttpSettings {
-            endpoint,
-            user_agent_suffix: terraform_version.to_string(),
-            request_timeout,
-            max_retries,
-            auth: Auth::Basic(user, key),
-        };
+        let settings = connection.http_settings(terraform_version, Auth::Basic(user, key));
         match ApiClient::new(settings) {
             Ok(api) => Some(OpenHostingClient {
                 api: api
                     .with_error_parser(models::error_message)
                     .with_error_class_header("X-Elastic-Error")
                     .with_cancel(stop),
-                poll_interval,
+                poll_interval: connection.poll_interval,
                 upload: upload::UploadSettings {
                     chunk_size,
                     concurrency,

@@ -22,10 +22,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::provider_args::{
-    duration_arg, endpoint_arg, env_nonempty, max_retries_arg, string_arg,
-};
-use crate::support::{Auth, HttpSettings};
+use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::Auth;
 use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
 use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -204,41 +202,20 @@ impl Provider for TerrahostProvider {
             return None;
         }
         let credentials = self.credentials(config, diags)?;
-        let endpoint = endpoint_arg(
-            config,
-            &[&self.brand.env_var("ENDPOINT")],
-            self.brand.default_endpoint(),
-            diags,
-        )?;
-        let poll_interval = duration_arg(
-            config,
-            "poll_interval",
-            &[&self.brand.env_var("POLL_INTERVAL")],
-            Duration::from_secs(5),
-            diags,
-        );
-        let request_timeout = duration_arg(
-            config,
-            "request_timeout",
-            &[],
-            Duration::from_secs(60),
-            diags,
-        );
-        let max_retries = max_retries_arg(config, diags);
-        let (Some(poll_interval), Some(request_timeout), Some(max_retries)) =
-            (poll_interval, request_timeout, max_retries)
-        else {
-            return None;
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[&self.brand.env_var("ENDPOINT")],
+            endpoint: self.brand.default_endpoint(),
+            poll_interval_env: &[&self.brand.env_var("POLL_INTERVAL")],
+            request_timeout: Duration::from_secs(60),
         };
-        let settings = HttpSettings {
-            endpoint,
-            user_agent_suffix: terraform_version.to_string(),
-            request_timeout,
-            max_retries,
-            auth: Auth::None,
-        };
+        let connection = Connection::read(config, &defaults, diags)?;
+        let settings = connection.http_settings(terraform_version, Auth::None);
         let session = Session::new(settings, credentials, stop);
-        Some(TerrahostClient::new(self.brand, session, poll_interval))
+        Some(TerrahostClient::new(
+            self.brand,
+            session,
+            connection.poll_interval,
+        ))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<TerrahostClient>>> {
