@@ -1,5 +1,6 @@
-//! What the vendors' lifecycle tests share: the simulator (`crate::sim`) on a loopback port,
-//! its `/_sim` admin API, quick-retrying HTTP settings pointed at it, and the resource context.
+//! What the vendors' tests share: the simulator (`crate::sim`) on a loopback port, its `/_sim`
+//! admin API, quick-retrying HTTP settings pointed at it, the resource context, and
+//! configuration values built from a schema.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::sim::{run, SimConfig, SimInner};
 use crate::support::{ApiClient, Auth, HttpSettings};
 use crate::tfplugin::provider::Ctx;
+use crate::tfplugin::{Schema, Value};
 
 /// The bearer token (Open Hosting: the API key) the simulator accepts.
 pub const TOKEN: &str = "lifecycle-token";
@@ -105,4 +107,13 @@ pub fn ctx<C>(client: &Arc<C>, timeout: Duration) -> Ctx<C> {
         cancel: CancellationToken::new(),
         timeout,
     }
+}
+
+/// A value of `schema` with `pairs` set and every other attribute null.
+pub fn object_of(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
+    let mut v = Value::null_object(&schema.block.implied_type());
+    for (k, x) in pairs {
+        v.set(k, x.clone());
+    }
+    v
 }

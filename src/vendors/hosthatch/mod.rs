@@ -143,13 +143,10 @@ impl Provider for HostHatchProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors::test_support::object_of;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::null_object(&config_schema().block.implied_type());
-        for (k, x) in pairs {
-            v.set(k, x.clone());
-        }
-        v
+        object_of(&config_schema(), pairs)
     }
 
     #[tokio::test]

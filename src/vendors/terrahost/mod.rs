@@ -268,13 +268,10 @@ pub fn settle_unknowns(mut state: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors::test_support::object_of;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::null_object(&config_schema(Brand::Terrahost).block.implied_type());
-        for (k, x) in pairs {
-            v.set(k, x.clone());
-        }
-        v
+        object_of(&config_schema(Brand::Terrahost), pairs)
     }
 
     #[tokio::test]
