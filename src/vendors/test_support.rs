@@ -10,7 +10,7 @@ use serde_json::Value as Jv;
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use crate::sim::{run, SimConfig, SimInner};
+use crate::sim::{spawn_on_loopback, SimConfig};
 use crate::support::{ApiClient, Auth, HttpSettings};
 use crate::tfplugin::provider::Ctx;
 use crate::tfplugin::{Schema, Value};
@@ -28,17 +28,12 @@ pub struct Sim {
 impl Sim {
     /// Starts a simulator whose clock runs `time_scale` virtual seconds per real second.
     pub async fn start(time_scale: f64) -> Sim {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = SimInner::new_state(SimConfig {
+        let (base, stop) = spawn_on_loopback(SimConfig {
             time_scale,
             token: TOKEN.into(),
             log_requests: false,
-        });
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(run(listener, state, async {
-            let _ = stopped.await;
-        }));
+        })
+        .await;
         Sim {
             base,
             admin: reqwest::Client::new(),
