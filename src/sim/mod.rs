@@ -96,6 +96,21 @@ pub async fn run(
         .await
 }
 
+/// Starts a simulator on a free loopback port; it serves until the returned sender is
+/// dropped. Gives the base URL (`http://127.0.0.1:PORT`) and that sender.
+#[cfg(test)]
+pub async fn spawn_on_loopback(config: SimConfig) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("local address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(run(listener, SimInner::new_state(config), async {
+        let _ = stopped.await;
+    }));
+    (base, stop)
+}
+
 async fn no_such_vendor() -> (StatusCode, axum::Json<serde_json::Value>) {
     let known: Vec<_> = VENDORS.iter().map(|vendor| vendor.prefix).collect();
     (

@@ -1,10 +1,11 @@
 //! Helpers every vendor shares and none owns: the HTTP client with its retry policy and typed
-//! errors, the poll engine, lenient decoding of vendor JSON, and the error-to-diagnostic
-//! conversion.
+//! errors, the poll engine, lenient decoding of vendor JSON, the error-to-diagnostic
+//! conversion, and reading the provider-block arguments they share.
 
 pub mod diag;
 pub mod http;
 pub mod lenient;
+pub mod provider_args;
 pub mod totp;
 pub mod wait;
 

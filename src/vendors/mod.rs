@@ -4,6 +4,8 @@ pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;
 pub mod terrahost;
+#[cfg(test)]
+mod test_support;
 
 use crate::docs::Catalogue;
 

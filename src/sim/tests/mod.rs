@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use crate::sim::{run, SimConfig, SimInner};
+use crate::sim::{spawn_on_loopback, SimConfig};
 
 pub const TOKEN: &str = "test-token";
 pub const API: &str = "/hosthatch/api/v1";
@@ -37,19 +37,12 @@ pub struct Answer {
 impl TestSim {
     /// Starts a simulator whose clock crawls (scale 1) so only admin skips move time.
     pub async fn start() -> TestSim {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind test listener");
-        let base = format!("http://{}", listener.local_addr().expect("local addr"));
-        let state = SimInner::new_state(SimConfig {
+        let (base, stop) = spawn_on_loopback(SimConfig {
             time_scale: 1.0,
             token: TOKEN.to_owned(),
             log_requests: false,
-        });
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(run(listener, state, async {
-            let _ = stopped.await;
-        }));
+        })
+        .await;
         TestSim {
             base,
             client: reqwest::Client::new(),

@@ -29,10 +29,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::{ApiClient, Auth, HttpSettings};
+use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::{ApiClient, Auth};
 use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
-use crate::tfplugin::timeouts::parse_duration;
-use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
+use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
 pub use api::HosterClient;
 
@@ -82,40 +82,6 @@ fn config_schema() -> Schema {
     )
 }
 
-/// A duration argument, its default when null, or an error at its path.
-fn duration_arg(
-    config: &Value,
-    name: &str,
-    default: Duration,
-    diags: &mut Diagnostics,
-) -> Option<Duration> {
-    match config.get(name).as_str() {
-        None => Some(default),
-        Some(text) => match parse_duration(text) {
-            Ok(d) if !d.is_zero() => Some(d),
-            Ok(_) => {
-                diags.attr_error(
-                    AttrPath::attr(name),
-                    format!("Invalid {name}"),
-                    format!("{name} must be longer than zero."),
-                );
-                None
-            }
-            Err(problem) => {
-                diags.attr_error(AttrPath::attr(name), format!("Invalid {name}"), problem);
-                None
-            }
-        },
-    }
-}
-
-fn env_nonempty(var: &str) -> Option<String> {
-    std::env::var(var)
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
 #[async_trait]
 impl Provider for HosterProvider {
     type Client = HosterClient;
@@ -138,13 +104,7 @@ impl Provider for HosterProvider {
         if !config.is_wholly_known() {
             return None;
         }
-        let token = config
-            .get("token")
-            .as_str()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .or_else(|| env_nonempty(TOKEN_ENV));
+        let token = string_arg(config, "token").or_else(|| env_nonempty(TOKEN_ENV));
         let Some(token) = token else {
             diags.error(
                 "Missing HosterAPI token",
@@ -153,61 +113,20 @@ impl Provider for HosterProvider {
             return None;
         };
         crate::tfplugin::log::register_secret(&token);
-        let endpoint = config
-            .get("endpoint")
-            .as_str()
-            .map(str::to_string)
-            .or_else(|| env_nonempty(ENDPOINT_ENV))
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
-        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            diags.attr_error(
-                AttrPath::attr("endpoint"),
-                "Invalid endpoint",
-                format!("endpoint must be an http:// or https:// URL such as {DEFAULT_ENDPOINT}, not {endpoint:?}."),
-            );
-            return None;
-        }
-        let mut with_env = config.clone();
-        if with_env.get("poll_interval").is_null() {
-            if let Some(text) = env_nonempty(POLL_INTERVAL_ENV) {
-                with_env.set("poll_interval", text);
-            }
-        }
-        let poll_interval = duration_arg(&with_env, "poll_interval", Duration::from_secs(5), diags);
-        let request_timeout =
-            duration_arg(config, "request_timeout", Duration::from_secs(60), diags);
-        let max_retries = match config.get("max_retries") {
-            Value::Null => Some(5),
-            v => match v.as_i64().and_then(|n| u32::try_from(n).ok()) {
-                Some(n) => Some(n),
-                None => {
-                    diags.attr_error(
-                        AttrPath::attr("max_retries"),
-                        "Invalid max_retries",
-                        "max_retries must be a whole number from 0 to 100.",
-                    );
-                    None
-                }
-            },
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[ENDPOINT_ENV],
+            endpoint: DEFAULT_ENDPOINT,
+            poll_interval_env: &[POLL_INTERVAL_ENV],
+            request_timeout: Duration::from_secs(60),
         };
-        let (Some(poll_interval), Some(request_timeout), Some(max_retries)) =
-            (poll_interval, request_timeout, max_retries)
-        else {
-            return None;
-        };
-        let settings = HttpSettings {
-            endpoint,
-            user_agent_suffix: terraform_version.to_string(),
-            request_timeout,
-            max_retries,
-            auth: Auth::Bearer(token),
-        };
+        let connection = Connection::read(config, &defaults, diags)?;
+        let settings = connection.http_settings(terraform_version, Auth::Bearer(token));
         match ApiClient::new(settings) {
             Ok(api) => Some(HosterClient {
                 api: api
                     .with_error_parser(models::error_message)
                     .with_cancel(stop),
-                poll_interval,
+                poll_interval: connection.poll_interval,
                 order_lock: Default::default(),
             }),
             Err(e) => {
@@ -247,13 +166,10 @@ impl Provider for HosterProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors::test_support::object_of;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::null_object(&config_schema().block.implied_type());
-        for (k, x) in pairs {
-            v.set(k, x.clone());
-        }
-        v
+        object_of(&config_schema(), pairs)
     }
 
     #[tokio::test]
@@ -269,20 +185,6 @@ mod tests {
             .await
             .is_none());
         assert!(d.0.is_empty());
-    }
-
-    #[tokio::test]
-    async fn bad_durations_point_at_the_attribute() {
-        let mut d = Diagnostics::default();
-        let c = config(&[
-            ("token", "abcd-token".into()),
-            ("poll_interval", "soon".into()),
-        ]);
-        assert!(provider()
-            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
-            .await
-            .is_none());
-        assert_eq!(d.0[0].path, Some(AttrPath::attr("poll_interval")));
     }
 
     #[tokio::test]
@@ -312,20 +214,6 @@ mod tests {
             .is_none());
         assert_eq!(d.0[0].summary, "Missing HosterAPI token");
         assert!(d.0[0].detail.contains("`token`") && d.0[0].detail.contains(TOKEN_ENV));
-    }
-
-    #[tokio::test]
-    async fn an_endpoint_must_be_a_url() {
-        let mut d = Diagnostics::default();
-        let c = config(&[
-            ("token", "abcd-token".into()),
-            ("endpoint", "reseller.hosterapi.de".into()),
-        ]);
-        assert!(provider()
-            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
-            .await
-            .is_none());
-        assert_eq!(d.0[0].path, Some(AttrPath::attr("endpoint")));
     }
 
     #[test]

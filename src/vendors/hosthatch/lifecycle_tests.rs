@@ -5,107 +5,34 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value as Jv};
-use tokio::sync::oneshot;
-use tokio_util::sync::CancellationToken;
+use serde_json::json;
 
 use super::api::HostHatchClient;
 use super::server::ServerResource;
 use super::ssh_key::SshKeyResource;
-use crate::sim::{run, SimConfig, SimInner};
-use crate::support::{ApiClient, Auth, HttpSettings};
-use crate::tfplugin::provider::{Ctx, Resource};
+use crate::support::Auth;
+use crate::tfplugin::provider::Resource;
 use crate::tfplugin::{Diagnostics, Value};
+use crate::vendors::test_support::{ctx, Sim, TOKEN};
 
-const TOKEN: &str = "lifecycle-token";
-
-/// A simulator on a free port (1000 virtual seconds per second) and a client for it.
-struct Sim {
-    base: String,
-    admin: reqwest::Client,
-    _stop: oneshot::Sender<()>,
-}
-
-impl Sim {
-    async fn admin_post(&self, path: &str, body: Jv) {
-        let answer = self
-            .admin
-            .post(format!("{}/_sim/{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_success(),
-            "POST /_sim/{path}: {}",
-            answer.status()
-        );
-    }
-
-    async fn admin_get(&self, path: &str) -> Jv {
-        self.admin
-            .get(format!("{}/_sim/{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn server_ids(&self) -> Vec<String> {
-        let state = self.admin_get("state").await;
-        state["hosthatch"]["servers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].to_string())
-            .collect()
-    }
+async fn server_ids(sim: &Sim) -> Vec<String> {
+    let state = sim.get("state").await;
+    state["hosthatch"]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].to_string())
+        .collect()
 }
 
 async fn start() -> (Sim, Arc<HostHatchClient>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = SimInner::new_state(SimConfig {
-        time_scale: 1000.0,
-        token: TOKEN.into(),
-        log_requests: false,
-    });
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(run(listener, state, async {
-        let _ = stopped.await;
-    }));
-    let api = ApiClient::new(HttpSettings {
-        endpoint: format!("{base}/hosthatch/api/v1"),
-        user_agent_suffix: "test".into(),
-        request_timeout: Duration::from_secs(5),
-        max_retries: 2,
-        auth: Auth::Bearer(TOKEN.into()),
-    })
-    .unwrap()
-    .with_backoff_base(Duration::from_millis(1))
-    .with_error_parser(super::models::error_message);
+    let sim = Sim::start(1000.0).await;
+    let settings = sim.http_settings("/hosthatch/api/v1", Auth::Bearer(TOKEN.into()));
     let client = Arc::new(HostHatchClient {
-        api,
+        api: Sim::api(settings).with_error_parser(super::models::error_message),
         poll_interval: Duration::from_millis(5),
     });
-    (
-        Sim {
-            base,
-            admin: reqwest::Client::new(),
-            _stop: stop,
-        },
-        client,
-    )
-}
-
-fn ctx(client: &Arc<HostHatchClient>, timeout: Duration) -> Ctx<HostHatchClient> {
-    Ctx {
-        client: client.clone(),
-        cancel: CancellationToken::new(),
-        timeout,
-    }
+    (sim, client)
 }
 
 fn planned_server(power_state: Value) -> Value {
@@ -166,7 +93,7 @@ async fn server_create_upgrade_power_delete() {
 
     ServerResource.delete(&c, &updated, &mut d).await;
     assert!(!d.has_errors(), "{d:?}");
-    assert!(sim.server_ids().await.is_empty());
+    assert!(server_ids(&sim).await.is_empty());
     assert!(ServerResource.read(&c, &updated, &mut d).await.is_null());
     ServerResource.delete(&c, &updated, &mut d).await;
     assert!(!d.has_errors(), "deleting a gone server succeeds: {d:?}");
@@ -175,7 +102,7 @@ async fn server_create_upgrade_power_delete() {
 #[tokio::test]
 async fn a_lost_deploy_answer_adopts_the_new_server() {
     let (sim, client) = start().await;
-    sim.admin_post(
+    sim.post(
         "faults",
         json!({"vendor": "hosthatch", "kind": "status_after", "status": 502, "path_contains": "/deploy"}),
     )
@@ -189,12 +116,12 @@ async fn a_lost_deploy_answer_adopts_the_new_server() {
         )
         .await;
     assert!(!d.has_errors(), "{d:?}");
-    let stats = sim.admin_get("stats").await;
+    let stats = sim.get("stats").await;
     assert_eq!(
         stats["hosthatch"]["POST /deploy"], 1,
         "a deploy is never resent"
     );
-    let ids = sim.server_ids().await;
+    let ids = server_ids(&sim).await;
     assert_eq!(ids.len(), 1);
     assert_eq!(created.get("id").as_str(), Some(ids[0].as_str()));
     assert!(d.0[0].summary.starts_with("Adopted"));
@@ -203,7 +130,7 @@ async fn a_lost_deploy_answer_adopts_the_new_server() {
 #[tokio::test]
 async fn awaiting_payment_returns_the_id_and_names_the_invoice() {
     let (sim, client) = start().await;
-    sim.admin_post("hosthatch/next_deploy", json!({"requires_payment": true}))
+    sim.post("hosthatch/next_deploy", json!({"requires_payment": true}))
         .await;
     let mut d = Diagnostics::default();
     let created = ServerResource
@@ -229,7 +156,7 @@ async fn awaiting_payment_returns_the_id_and_names_the_invoice() {
 #[tokio::test]
 async fn a_wait_that_times_out_keeps_the_id() {
     let (sim, client) = start().await;
-    sim.admin_post("hosthatch/next_deploy", json!({"never_active": true}))
+    sim.post("hosthatch/next_deploy", json!({"never_active": true}))
         .await;
     let mut d = Diagnostics::default();
     let created = ServerResource
@@ -281,7 +208,7 @@ async fn import_then_read_names_the_image() {
 #[tokio::test]
 async fn ssh_key_lifecycle_survives_the_odd_single_key_shape_and_malformed_json() {
     let (sim, client) = start().await;
-    sim.admin_post(
+    sim.post(
         "hosthatch/quirks",
         json!({"odd_key_shape": true, "malformed_json": true}),
     )
@@ -299,7 +226,7 @@ async fn ssh_key_lifecycle_survives_the_odd_single_key_shape_and_malformed_json(
     let read = SshKeyResource.read(&c, &imported, &mut d).await;
     assert_eq!(read, created);
     SshKeyResource.delete(&c, &created, &mut d).await;
-    assert_eq!(sim.admin_get("state").await["hosthatch"]["keys"], json!([]));
+    assert_eq!(sim.get("state").await["hosthatch"]["keys"], json!([]));
     assert!(SshKeyResource.read(&c, &created, &mut d).await.is_null());
     assert!(!d.has_errors(), "{d:?}");
 }

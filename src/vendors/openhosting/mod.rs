@@ -26,10 +26,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::{ApiClient, Auth, HttpSettings};
+use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::{ApiClient, Auth};
 use crate::tfplugin::provider::{DataSource, Provider, Resource};
-use crate::tfplugin::timeouts::parse_duration;
-use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
+use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
 pub use api::OpenHostingClient;
 
@@ -74,49 +74,6 @@ fn check_chunk_size(value: &Value) -> Result<(), String> {
     }
 }
 
-/// A duration argument, its default when null, or an error at its path.
-fn duration_arg(
-    config: &Value,
-    name: &str,
-    default: Duration,
-    diags: &mut Diagnostics,
-) -> Option<Duration> {
-    match config.get(name).as_str() {
-        None => Some(default),
-        Some(text) => match parse_duration(text) {
-            Ok(d) if !d.is_zero() => Some(d),
-            Ok(_) => {
-                diags.attr_error(
-                    AttrPath::attr(name),
-                    format!("Invalid {name}"),
-                    format!("{name} must be longer than zero."),
-                );
-                None
-            }
-            Err(problem) => {
-                diags.attr_error(AttrPath::attr(name), format!("Invalid {name}"), problem);
-                None
-            }
-        },
-    }
-}
-
-fn env_nonempty(var: &str) -> Option<String> {
-    std::env::var(var)
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-fn arg_text(config: &Value, name: &str) -> Option<String> {
-    config
-        .get(name)
-        .as_str()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-}
-
 /// User UUID and API key: arguments, then `OPENHOSTING_*`, then `OHAUTH`.
 pub fn credentials(config: &Value) -> (Option<String>, Option<String>) {
     credentials_from(config, env_nonempty)
@@ -131,11 +88,11 @@ fn credentials_from(
         Some((u, k)) => (Some(u.trim().to_string()), Some(k.trim().to_string())),
         None => (tools, None),
     };
-    let user = arg_text(config, "user_uuid")
+    let user = string_arg(config, "user_uuid")
         .or_else(|| env(USER_ENV))
         .or(tools_user)
         .filter(|s| !s.is_empty());
-    let key = arg_text(config, "api_key")
+    let key = string_arg(config, "api_key")
         .or_else(|| env(KEY_ENV))
         .or(tools_key)
         .filter(|s| !s.is_empty());
@@ -173,21 +130,13 @@ impl Provider for OpenHostingProvider {
             return None;
         };
         crate::tfplugin::log::register_secret(&key);
-        let endpoint = arg_text(config, "endpoint")
-            .or_else(|| env_nonempty(ENDPOINT_ENV))
-            .or_else(|| env_nonempty(TOOLS_URI_ENV))
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
-        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            diags.attr_error(AttrPath::attr("endpoint"), "Invalid endpoint", format!("endpoint must be an http:// or https:// URL such as {DEFAULT_ENDPOINT}, not {endpoint:?}."));
-            return None;
-        }
-        let poll_interval = duration_arg(config, "poll_interval", Duration::from_secs(5), diags);
-        let request_timeout =
-            duration_arg(config, "request_timeout", Duration::from_secs(120), diags);
-        let max_retries = config
-            .get("max_retries")
-            .as_i64()
-            .map_or(Some(5), |n| u32::try_from(n).ok());
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[ENDPOINT_ENV, TOOLS_URI_ENV],
+            endpoint: DEFAULT_ENDPOINT,
+            poll_interval_env: &[],
+            request_timeout: Duration::from_secs(120),
+        };
+        let connection = Connection::read(config, &defaults, diags)?;
         let chunk_size = match config.get("upload_chunk_size").as_str() {
             None => Some(DEFAULT_CHUNK_SIZE),
             Some(text) => size::parse_size(text).ok(),
@@ -198,42 +147,23 @@ impl Provider for OpenHostingProvider {
             .map_or(Some(DEFAULT_UPLOAD_CONCURRENCY), |n| {
                 usize::try_from(n).ok().filter(|n| *n > 0)
             });
-        let (
-            Some(poll_interval),
-            Some(request_timeout),
-            Some(max_retries),
-            Some(chunk_size),
-            Some(concurrency),
-        ) = (
-            poll_interval,
-            request_timeout,
-            max_retries,
-            chunk_size,
-            concurrency,
-        )
-        else {
+        let (Some(chunk_size), Some(concurrency)) = (chunk_size, concurrency) else {
             if !diags.has_errors() {
                 diags.error(
                     "Invalid provider configuration",
-                    "max_retries, upload_chunk_size or upload_concurrency is out of range.",
+                    "upload_chunk_size or upload_concurrency is out of range.",
                 );
             }
             return None;
         };
-        let settings = HttpSettings {
-            endpoint,
-            user_agent_suffix: terraform_version.to_string(),
-            request_timeout,
-            max_retries,
-            auth: Auth::Basic(user, key),
-        };
+        let settings = connection.http_settings(terraform_version, Auth::Basic(user, key));
         match ApiClient::new(settings) {
             Ok(api) => Some(OpenHostingClient {
                 api: api
                     .with_error_parser(models::error_message)
                     .with_error_class_header("X-Elastic-Error")
                     .with_cancel(stop),
-                poll_interval,
+                poll_interval: connection.poll_interval,
                 upload: upload::UploadSettings {
                     chunk_size,
                     concurrency,
@@ -270,13 +200,10 @@ impl Provider for OpenHostingProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors::test_support::object_of;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::null_object(&config_schema().block.implied_type());
-        for (k, x) in pairs {
-            v.set(k, x.clone());
-        }
-        v
+        object_of(&config_schema(), pairs)
     }
 
     #[tokio::test]
@@ -294,21 +221,6 @@ mod tests {
         assert!(d.0.is_empty(), "{d:?}");
         assert_eq!(client.upload.chunk_size, 1 << 20);
         assert_eq!(client.api.endpoint(), DEFAULT_ENDPOINT);
-    }
-
-    #[tokio::test]
-    async fn a_bad_duration_points_at_its_attribute() {
-        let mut d = Diagnostics::default();
-        let c = config(&[
-            ("user_uuid", "u".into()),
-            ("api_key", "k".into()),
-            ("poll_interval", "soon".into()),
-        ]);
-        assert!(provider()
-            .configure(&c, "1.9.0", CancellationToken::new(), &mut d)
-            .await
-            .is_none());
-        assert_eq!(d.0[0].path, Some(AttrPath::attr("poll_interval")));
     }
 
     #[test]

@@ -6,80 +6,34 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value as Jv};
-use tokio::sync::oneshot;
+use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::api::TerrahostClient;
 use super::session::{Code, Credentials, Session};
 use super::{data_catalogue, Brand};
 use crate::sim::terrahost::model::{DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME};
-use crate::sim::{run, SimConfig, SimInner};
-use crate::support::{Auth, HttpSettings};
+use crate::support::Auth;
 use crate::tfplugin::provider::{Ctx, Resource};
 use crate::tfplugin::{Diagnostics, Value};
+use crate::vendors::test_support::{self, Sim};
 
 const SERVER: &str = "3523";
 
-struct Sim {
-    base: String,
-    admin: reqwest::Client,
-    _stop: oneshot::Sender<()>,
-}
-
-impl Sim {
-    async fn admin_post(&self, path: &str, body: Jv) {
-        let answer = self
-            .admin
-            .post(format!("{}/_sim/{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_success(),
-            "POST /_sim/{path}: {}",
-            answer.status()
-        );
-    }
-
-    async fn admin_get(&self, path: &str) -> Jv {
-        self.admin
-            .get(format!("{}/_sim/{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn assert_empty(&self) {
-        let reply = self.admin_get("empty").await;
-        assert_eq!(reply["empty"], true, "left behind: {}", reply["left"]);
-    }
-
-    fn client(&self, code: Code) -> Arc<TerrahostClient> {
-        let settings = HttpSettings {
-            endpoint: format!("{}/terrahost/api/v3", self.base),
-            user_agent_suffix: "test".into(),
-            request_timeout: Duration::from_secs(5),
-            max_retries: 2,
-            auth: Auth::None,
-        };
-        let credentials = Credentials::Password {
-            username: DEFAULT_USERNAME.into(),
-            password: DEFAULT_PASSWORD.into(),
-            code,
-        };
-        let session = Session::new(settings, credentials, CancellationToken::new())
-            .with_backoff_base(Duration::from_millis(1));
-        Arc::new(TerrahostClient::new(
-            Brand::Terrahost,
-            session,
-            Duration::from_millis(5),
-        ))
-    }
+fn client(sim: &Sim, code: Code) -> Arc<TerrahostClient> {
+    let settings = sim.http_settings("/terrahost/api/v3", Auth::None);
+    let credentials = Credentials::Password {
+        username: DEFAULT_USERNAME.into(),
+        password: DEFAULT_PASSWORD.into(),
+        code,
+    };
+    let session = Session::new(settings, credentials, CancellationToken::new())
+        .with_backoff_base(Duration::from_millis(1));
+    Arc::new(TerrahostClient::new(
+        Brand::Terrahost,
+        session,
+        Duration::from_millis(5),
+    ))
 }
 
 fn totp() -> Code {
@@ -91,32 +45,13 @@ async fn start() -> (Sim, Arc<TerrahostClient>) {
 }
 
 async fn start_with_scale(time_scale: f64) -> (Sim, Arc<TerrahostClient>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = SimInner::new_state(SimConfig {
-        time_scale,
-        token: "unused".into(),
-        log_requests: false,
-    });
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(run(listener, state, async {
-        let _ = stopped.await;
-    }));
-    let sim = Sim {
-        base,
-        admin: reqwest::Client::new(),
-        _stop: stop,
-    };
-    let client = sim.client(totp());
+    let sim = Sim::start(time_scale).await;
+    let client = client(&sim, totp());
     (sim, client)
 }
 
 fn ctx(client: &Arc<TerrahostClient>) -> Ctx<TerrahostClient> {
-    Ctx {
-        client: client.clone(),
-        cancel: CancellationToken::new(),
-        timeout: Duration::from_secs(10),
-    }
+    test_support::ctx(client, Duration::from_secs(10))
 }
 
 fn planned(schema: crate::tfplugin::Schema, pairs: &[(&str, Value)]) -> Value {
@@ -146,10 +81,10 @@ async fn one_totp_login_is_shared_and_renewed_once_after_expiry() {
     let all = futures_join(client.clone()).await;
     assert!(all.iter().all(|n| *n == 2), "{all:?}");
     assert_eq!(client.session.logins(), 1);
-    sim.admin_post("terrahost/expire_tokens", json!({})).await;
+    sim.post("terrahost/expire_tokens", json!({})).await;
     assert_eq!(client.list_servers().await.unwrap().len(), 2);
     assert_eq!(client.session.logins(), 2);
-    assert_eq!(sim.admin_get("state").await["terrahost"]["logins"], 2);
+    assert_eq!(sim.get("state").await["terrahost"]["logins"], 2);
 }
 
 /// Eight concurrent list requests from a fresh session.
@@ -170,11 +105,10 @@ async fn futures_join(client: Arc<TerrahostClient>) -> Vec<usize> {
 #[tokio::test]
 async fn a_missing_or_wrong_code_is_refused_with_the_vendor_message() {
     let (sim, _) = start().await;
-    let err = sim.client(Code::None).list_servers().await.unwrap_err();
+    let err = client(&sim, Code::None).list_servers().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("Two-factor"), "{err}");
-    let err = sim
-        .client(Code::Fixed("000000".into()))
+    let err = client(&sim, Code::Fixed("000000".into()))
         .list_servers()
         .await
         .unwrap_err();
@@ -286,7 +220,7 @@ async fn a_server_missing_from_a_few_reads_stays_and_refused_power_says_so() {
         )
         .await;
     no_errors(&d);
-    sim.admin_post(
+    sim.post(
         "terrahost/quirks",
         json!({"hide_server": {SERVER: 2}, "power_unsupported": [3523], "malformed_json": true}),
     )
@@ -299,7 +233,7 @@ async fn a_server_missing_from_a_few_reads_stays_and_refused_power_says_so() {
     let mut d = Diagnostics::default();
     r.update(&c, &read, &off, &mut d).await;
     assert!(d.0[0].detail.contains("405"), "{}", d.0[0].detail);
-    sim.admin_post("terrahost/quirks", json!({"hide_server": {SERVER: 10}}))
+    sim.post("terrahost/quirks", json!({"hide_server": {SERVER: 10}}))
         .await;
     let mut d = Diagnostics::default();
     assert!(
@@ -331,7 +265,7 @@ async fn reverse_dns_is_restored_on_destroy_and_ipv4_is_recorded() {
             rdns.read(&c, &state, &mut d).await.get("dns").as_str(),
             Some("mail.example.test")
         );
-        assert!(!sim.admin_get("empty").await["empty"].as_bool().unwrap());
+        assert!(!sim.get("empty").await["empty"].as_bool().unwrap());
         rdns.delete(&c, &state, &mut d).await;
         no_errors(&d);
         sim.assert_empty().await;
@@ -420,7 +354,7 @@ async fn a_snapshot_that_does_not_complete_in_time_is_still_recorded() {
     );
     let advance = async {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        sim.admin_post("time", json!({"advance_secs": 6.0})).await;
+        sim.post("time", json!({"advance_secs": 6.0})).await;
     };
     let mut d = Diagnostics::default();
     let (state, ()) = tokio::join!(r.create(&c, &plan, &mut d), advance);

@@ -22,9 +22,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::{Auth, HttpSettings};
+use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::Auth;
 use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
-use crate::tfplugin::timeouts::parse_duration;
 use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
 pub use api::TerrahostClient;
@@ -77,11 +77,9 @@ impl Brand {
         }
     }
 
-    fn env(self, suffix: &str) -> Option<String> {
-        std::env::var(format!("{}_{suffix}", self.env_prefix()))
-            .ok()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+    /// The brand's environment variable ending in `suffix`, e.g. `TERRAHOST_TOKEN`.
+    fn env_var(self, suffix: &str) -> String {
+        format!("{}_{suffix}", self.env_prefix())
     }
 }
 
@@ -127,44 +125,10 @@ fn config_schema(brand: Brand) -> Schema {
     )
 }
 
-fn duration_arg(
-    config: &Value,
-    name: &str,
-    env: Option<String>,
-    default: Duration,
-    diags: &mut Diagnostics,
-) -> Option<Duration> {
-    let from_config = config.get(name).as_str().map(str::to_string);
-    match from_config.or(env).as_deref() {
-        None => Some(default),
-        Some(text) => match parse_duration(text) {
-            Ok(d) if !d.is_zero() => Some(d),
-            Ok(_) => {
-                diags.attr_error(
-                    AttrPath::attr(name),
-                    format!("Invalid {name}"),
-                    format!("{name} must be longer than zero."),
-                );
-                None
-            }
-            Err(problem) => {
-                diags.attr_error(AttrPath::attr(name), format!("Invalid {name}"), problem);
-                None
-            }
-        },
-    }
-}
-
 impl TerrahostProvider {
     /// An argument from the configuration, else its environment variable.
     fn arg(&self, config: &Value, name: &str, env: &str) -> Option<String> {
-        config
-            .get(name)
-            .as_str()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .or_else(|| self.brand.env(env))
+        string_arg(config, name).or_else(|| env_nonempty(&self.brand.env_var(env)))
     }
 
     fn credentials(&self, config: &Value, diags: &mut Diagnostics) -> Option<Credentials> {
@@ -238,46 +202,20 @@ impl Provider for TerrahostProvider {
             return None;
         }
         let credentials = self.credentials(config, diags)?;
-        let default = self.brand.default_endpoint();
-        let endpoint = self
-            .arg(config, "endpoint", "ENDPOINT")
-            .unwrap_or_else(|| default.to_string());
-        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            diags.attr_error(AttrPath::attr("endpoint"), "Invalid endpoint", format!("endpoint must be an http:// or https:// URL such as {default}, not {endpoint:?}."));
-            return None;
-        }
-        let poll_interval = duration_arg(
-            config,
-            "poll_interval",
-            self.brand.env("POLL_INTERVAL"),
-            Duration::from_secs(5),
-            diags,
-        );
-        let request_timeout = duration_arg(
-            config,
-            "request_timeout",
-            None,
-            Duration::from_secs(60),
-            diags,
-        );
-        let max_retries = match config.get("max_retries") {
-            Value::Null => Some(5),
-            v => v.as_i64().and_then(|n| u32::try_from(n).ok()),
+        let defaults = ConnectionDefaults {
+            endpoint_env: &[&self.brand.env_var("ENDPOINT")],
+            endpoint: self.brand.default_endpoint(),
+            poll_interval_env: &[&self.brand.env_var("POLL_INTERVAL")],
+            request_timeout: Duration::from_secs(60),
         };
-        let (Some(poll_interval), Some(request_timeout), Some(max_retries)) =
-            (poll_interval, request_timeout, max_retries)
-        else {
-            return None;
-        };
-        let settings = HttpSettings {
-            endpoint,
-            user_agent_suffix: terraform_version.to_string(),
-            request_timeout,
-            max_retries,
-            auth: Auth::None,
-        };
+        let connection = Connection::read(config, &defaults, diags)?;
+        let settings = connection.http_settings(terraform_version, Auth::None);
         let session = Session::new(settings, credentials, stop);
-        Some(TerrahostClient::new(self.brand, session, poll_interval))
+        Some(TerrahostClient::new(
+            self.brand,
+            session,
+            connection.poll_interval,
+        ))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<TerrahostClient>>> {
@@ -330,13 +268,10 @@ pub fn settle_unknowns(mut state: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors::test_support::object_of;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::null_object(&config_schema(Brand::Terrahost).block.implied_type());
-        for (k, x) in pairs {
-            v.set(k, x.clone());
-        }
-        v
+        object_of(&config_schema(Brand::Terrahost), pairs)
     }
 
     #[tokio::test]

@@ -8,107 +8,34 @@ mod vm;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value as Jv};
-use tokio::sync::oneshot;
-use tokio_util::sync::CancellationToken;
+use serde_json::Value as Jv;
 
 use super::api::HosterClient;
-use crate::sim::{run, SimConfig, SimInner};
-use crate::support::{ApiClient, Auth, HttpSettings};
-use crate::tfplugin::provider::Ctx;
+use crate::support::Auth;
 use crate::tfplugin::{Diagnostics, Value};
+use crate::vendors::test_support::{ctx, Sim, TOKEN};
 
-const TOKEN: &str = "lifecycle-token";
-
-pub struct Sim {
-    base: String,
-    admin: reqwest::Client,
-    _stop: oneshot::Sender<()>,
-}
-
-impl Sim {
-    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Jv) -> Jv {
-        let answer = self
-            .admin
-            .request(method.clone(), format!("{}/_sim/{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_success(),
-            "{method} /_sim/{path}: {}",
-            answer.status()
-        );
-        answer.json().await.unwrap_or(Jv::Null)
-    }
-
-    pub async fn post(&self, path: &str, body: Jv) -> Jv {
-        self.admin(reqwest::Method::POST, path, body).await
-    }
-
-    pub async fn get(&self, path: &str) -> Jv {
-        self.admin(reqwest::Method::GET, path, json!({})).await
-    }
-
-    pub async fn assert_empty(&self) {
-        let empty = self.get("empty").await;
-        assert_eq!(empty["empty"], true, "left behind: {}", empty["left"]);
-    }
-
-    pub async fn vm(&self, id: &str) -> Jv {
-        let state = self.get("state").await;
-        state["hoster"]["vms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["id"].as_u64().is_some_and(|n| n.to_string() == id))
-            .cloned()
-            .unwrap_or(Jv::Null)
-    }
+/// The simulator's record of the VM `id`, or null.
+pub async fn vm_record(sim: &Sim, id: &str) -> Jv {
+    let state = sim.get("state").await;
+    state["hoster"]["vms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"].as_u64().is_some_and(|n| n.to_string() == id))
+        .cloned()
+        .unwrap_or(Jv::Null)
 }
 
 pub async fn start() -> (Sim, Arc<HosterClient>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = SimInner::new_state(SimConfig {
-        time_scale: 1000.0,
-        token: TOKEN.into(),
-        log_requests: false,
-    });
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(run(listener, state, async {
-        let _ = stopped.await;
-    }));
-    let api = ApiClient::new(HttpSettings {
-        endpoint: format!("{base}/hoster/api/v1"),
-        user_agent_suffix: "test".into(),
-        request_timeout: Duration::from_secs(5),
-        max_retries: 2,
-        auth: Auth::Bearer(TOKEN.into()),
-    })
-    .unwrap()
-    .with_backoff_base(Duration::from_millis(1))
-    .with_error_parser(super::models::error_message);
+    let sim = Sim::start(1000.0).await;
+    let settings = sim.http_settings("/hoster/api/v1", Auth::Bearer(TOKEN.into()));
     let client = Arc::new(HosterClient {
-        api,
+        api: Sim::api(settings).with_error_parser(super::models::error_message),
         poll_interval: Duration::from_millis(5),
         order_lock: Default::default(),
     });
-    let sim = Sim {
-        base,
-        admin: reqwest::Client::new(),
-        _stop: stop,
-    };
     (sim, client)
-}
-
-pub fn ctx(client: &Arc<HosterClient>, timeout: Duration) -> Ctx<HosterClient> {
-    Ctx {
-        client: client.clone(),
-        cancel: CancellationToken::new(),
-        timeout,
-    }
 }
 
 /// A planned value of `schema` with `pairs` set and every computed-only attribute unknown.

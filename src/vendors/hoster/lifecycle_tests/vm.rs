@@ -29,7 +29,7 @@ async fn vm_create_resize_reinstall_power_rdns_delete() {
     let password = created.get("root_password").as_str().unwrap().to_string();
     assert!(!password.is_empty());
     assert_eq!(
-        sim.vm(&id).await["password"].as_str(),
+        vm_record(&sim, &id).await["password"].as_str(),
         Some(password.as_str())
     );
     assert_eq!(VmResource.read(&c, &created, &mut d).await, created);
@@ -49,7 +49,7 @@ async fn vm_create_resize_reinstall_power_rdns_delete() {
         3,
         "two IPv4 and one IPv6"
     );
-    assert_eq!(sim.vm(&id).await["shape"]["disk_gb"], 20);
+    assert_eq!(vm_record(&sim, &id).await["shape"]["disk_gb"], 20);
 
     let mut next = resized.clone();
     next.set("template", "Ubuntu22.04");
@@ -82,7 +82,10 @@ async fn vm_create_resize_reinstall_power_rdns_delete() {
         stopped.get("rdns").get(&ip).as_str(),
         Some("web.example.com")
     );
-    assert!(sim.vm(&id).await.to_string().contains("web.example.com"));
+    assert!(vm_record(&sim, &id)
+        .await
+        .to_string()
+        .contains("web.example.com"));
 
     VmResource.delete(&c, &stopped, &mut d).await;
     ok(&d);
@@ -192,12 +195,7 @@ async fn out_of_band_deletion_drops_the_vm() {
     let mut d = Diagnostics::default();
     let created = VmResource.create(&c, &planned_vm(), &mut d).await;
     let id = created.get("id").as_str().unwrap();
-    sim.admin(
-        reqwest::Method::DELETE,
-        &format!("hoster/vms/{id}"),
-        json!({}),
-    )
-    .await;
+    sim.delete(&format!("hoster/vms/{id}")).await;
     assert!(VmResource.read(&c, &created, &mut d).await.is_null());
     ok(&d);
 }

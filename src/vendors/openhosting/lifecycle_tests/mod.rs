@@ -7,9 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value as Jv};
-use tokio::sync::oneshot;
-use tokio_util::sync::CancellationToken;
+use serde_json::json;
 
 mod servers;
 
@@ -17,82 +15,28 @@ use super::api::OpenHostingClient;
 use super::drive::DriveResource;
 use super::upload::{file_sha256, UploadSettings};
 use crate::sim::openhosting::model::SIM_USER;
-use crate::sim::{run, SimConfig, SimInner};
-use crate::support::{ApiClient, Auth, HttpSettings};
-use crate::tfplugin::provider::{Ctx, Resource};
+use crate::support::{Auth, HttpSettings};
+use crate::tfplugin::provider::Resource;
 use crate::tfplugin::{Diagnostics, Schema, Value};
+use crate::vendors::test_support::{ctx, Sim, TOKEN};
 
-const TOKEN: &str = "lifecycle-token";
-
-pub(super) struct Sim {
-    base: String,
-    admin: reqwest::Client,
-    _stop: oneshot::Sender<()>,
-}
-
-impl Sim {
-    async fn post(&self, path: &str, body: Jv) {
-        let answer = self
-            .admin
-            .post(format!("{}/_sim/{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_success(),
-            "POST /_sim/{path}: {}",
-            answer.status()
-        );
-    }
-
-    async fn get(&self, path: &str) -> Jv {
-        self.admin
-            .get(format!("{}/_sim/{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn drive_sha256(&self, uuid: &str, length: u64) -> String {
-        let answer = self
-            .get(&format!("openhosting/drives/{uuid}/sha256?length={length}"))
-            .await;
-        answer["sha256"].as_str().unwrap_or_default().to_string()
-    }
-
-    pub(super) async fn assert_empty(&self) {
-        let answer = self.get("empty").await;
-        assert_eq!(answer["empty"], true, "{answer}");
-    }
+async fn drive_sha256(sim: &Sim, uuid: &str, length: u64) -> String {
+    let answer = sim
+        .get(&format!("openhosting/drives/{uuid}/sha256?length={length}"))
+        .await;
+    answer["sha256"].as_str().unwrap_or_default().to_string()
 }
 
 async fn start_with(max_retries: u32, chunk_size: u64) -> (Sim, Arc<OpenHostingClient>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = SimInner::new_state(SimConfig {
-        time_scale: 1000.0,
-        token: TOKEN.into(),
-        log_requests: false,
-    });
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(run(listener, state, async {
-        let _ = stopped.await;
-    }));
-    let api = ApiClient::new(HttpSettings {
-        endpoint: format!("{base}/openhosting"),
-        user_agent_suffix: "test".into(),
+    let sim = Sim::start(1000.0).await;
+    let settings = HttpSettings {
         request_timeout: Duration::from_secs(10),
         max_retries,
-        auth: Auth::Basic(SIM_USER.into(), TOKEN.into()),
-    })
-    .unwrap()
-    .with_backoff_base(Duration::from_millis(1))
-    .with_error_parser(super::models::error_message)
-    .with_error_class_header("X-Elastic-Error");
+        ..sim.http_settings("/openhosting", Auth::Basic(SIM_USER.into(), TOKEN.into()))
+    };
+    let api = Sim::api(settings)
+        .with_error_parser(super::models::error_message)
+        .with_error_class_header("X-Elastic-Error");
     let client = Arc::new(OpenHostingClient {
         api,
         poll_interval: Duration::from_millis(5),
@@ -101,26 +45,11 @@ async fn start_with(max_retries: u32, chunk_size: u64) -> (Sim, Arc<OpenHostingC
             concurrency: 3,
         },
     });
-    (
-        Sim {
-            base,
-            admin: reqwest::Client::new(),
-            _stop: stop,
-        },
-        client,
-    )
+    (sim, client)
 }
 
 pub(super) async fn start() -> (Sim, Arc<OpenHostingClient>) {
     start_with(2, 64 << 10).await
-}
-
-pub(super) fn ctx(client: &Arc<OpenHostingClient>, timeout: Duration) -> Ctx<OpenHostingClient> {
-    Ctx {
-        client: client.clone(),
-        cancel: CancellationToken::new(),
-        timeout,
-    }
 }
 
 /// A planned create: the given arguments, defaults, and unknown computed values.
@@ -183,7 +112,7 @@ async fn upload_writes_every_byte_retries_a_failed_chunk_and_skips_zeros() {
     assert_eq!(state.get("size_bytes").as_i64(), Some(1 << 20));
     let sha = file_sha256(&path).unwrap();
     assert_eq!(state.get("source_file_sha256").as_str(), Some(sha.as_str()));
-    assert_eq!(sim.drive_sha256(&uuid, len).await, sha);
+    assert_eq!(drive_sha256(&sim, &uuid, len).await, sha);
     let dump = sim.get("state").await;
     let writes = dump["openhosting"]["drives"][0]["write:requests"].as_i64();
     assert_eq!(
@@ -276,7 +205,7 @@ async fn imaging_waits_past_a_vanished_key_and_copies_the_content() {
     assert!(!d.has_errors(), "{d:?}");
     let copy_id = copy.get("id").as_str().unwrap().to_string();
     assert_eq!(
-        sim.drive_sha256(&copy_id, len).await,
+        drive_sha256(&sim, &copy_id, len).await,
         file_sha256(&path).unwrap()
     );
     assert!(
@@ -387,8 +316,7 @@ async fn a_queued_imaging_waits_its_turn() {
     let expected = file_sha256(&path).unwrap();
     for copy in [&a, &b] {
         assert_eq!(
-            sim.drive_sha256(copy.get("id").as_str().unwrap(), len)
-                .await,
+            drive_sha256(&sim, copy.get("id").as_str().unwrap(), len).await,
             expected
         );
     }
