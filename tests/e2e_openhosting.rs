@@ -129,9 +129,13 @@ fn apply_and_expect_empty_plan(work: &TfWork) {
     work.assert_plan_empty();
 }
 
-fn upload_imaging_and_networks(work: &TfWork, sim: &Sim, data: &[u8]) {
+fn upload_imaging_and_networks(work: &mut TfWork, sim: &Sim, data: &[u8]) {
     sim.admin_post("openhosting/faults", json!({"write_fails_nth": [3]}));
-    apply_and_expect_empty_plan(work);
+    work.set_env("TF_LOG", "TRACE");
+    let traced = work.apply().combined();
+    work.set_env("TF_LOG", "");
+    assert_no_secret_in(&traced);
+    work.assert_plan_empty();
     let faults = sim.admin_get("openhosting/faults");
     assert_eq!(
         faults["faults"]["write_fails_nth"],
@@ -163,6 +167,25 @@ fn upload_imaging_and_networks(work: &TfWork, sim: &Sim, data: &[u8]) {
         text(resource_attr(&state, SERVER, "ip")),
         id("openhosting_ip.web")
     );
+}
+
+/// The API key (also as the Basic auth header it goes into) and the VNC password must not
+/// appear in a TRACE-level apply's output.
+fn assert_no_secret_in(traced: &str) {
+    use base64::Engine;
+    assert!(
+        traced.contains("/drives/"),
+        "provider logs are not in the trace"
+    );
+    let api_key = hostform::sim::SimConfig::default().token;
+    let user = hostform::sim::openhosting::model::SIM_USER;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{api_key}"));
+    for secret in [api_key.as_str(), basic.as_str(), "abcd1234"] {
+        assert!(
+            !traced.contains(secret),
+            "secret {secret:?} leaked into TRACE output"
+        );
+    }
 }
 
 fn live_rename_then_rebooting_memory_change(work: &TfWork) {
@@ -236,9 +259,9 @@ fn import_reads_back_what_config_says(work: &TfWork) {
 fn drives_servers_networks_from_upload_to_destroy() {
     let data = image();
     for_each_terraform(|tf, sim| {
-        let work = TfWork::new(tf, sim, &config("web", 1024, "running"));
+        let mut work = TfWork::new(tf, sim, &config("web", 1024, "running"));
         std::fs::write(work.dir().join("image.raw"), &data).expect("write the image");
-        upload_imaging_and_networks(&work, sim, &data);
+        upload_imaging_and_networks(&mut work, sim, &data);
         live_rename_then_rebooting_memory_change(&work);
         power_off_and_on(&work);
         drift_is_repaired(&work, sim);

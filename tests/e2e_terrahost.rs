@@ -3,7 +3,7 @@
 //! `hostform-sim`, logging in with username, password and TOTP secret from the environment.
 //! One scenario covers adoption, snapshots, reverse DNS, rename, power, reinstall with a token
 //! expiring mid-apply, a server missing from reads, imports, out-of-band deletion and destroy
-//! (which must leave no snapshot and restore reverse DNS).
+//! (which must leave no snapshot and restore reverse DNS), with no secret in TRACE logs.
 
 mod support;
 
@@ -84,10 +84,37 @@ fn server_label(sim: &Sim, vendor: &str, id: u64) -> String {
     text(server["srv_label"].clone())
 }
 
+/// The password, TOTP secret, every token the simulator issued and the root passwords the
+/// reinstall returned must not appear in a TRACE-level apply's output.
+fn assert_no_secret_in(traced: &str, sim: &Sim, work: &TfWork) {
+    use hostform::sim::terrahost::model::{DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET};
+    assert!(
+        traced.contains("POST /authenticate") || traced.contains("/authenticate"),
+        "provider logs are not in the trace"
+    );
+    let mut secrets = vec![
+        DEFAULT_PASSWORD.to_string(),
+        DEFAULT_TOTP_SECRET.to_string(),
+    ];
+    for vendor in ["terrahost", "gigahost"] {
+        let tokens = sim.state()[vendor]["issued_tokens"].clone();
+        let tokens = tokens.as_array().cloned().unwrap_or_default();
+        assert!(!tokens.is_empty(), "no {vendor} token was issued");
+        secrets.extend(tokens.into_iter().map(text));
+        secrets.push(attr(work, &format!("{vendor}_server.web"), "root_password"));
+    }
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        assert!(
+            !traced.contains(secret.as_str()),
+            "secret {secret:?} leaked into TRACE output"
+        );
+    }
+}
+
 #[test]
 fn terrahost_and_gigahost_full_lifecycle() {
     for_each_terraform(|tf, sim| {
-        let work = TfWork::new(tf, sim, &config("web", "stopped", ""));
+        let mut work = TfWork::new(tf, sim, &config("web", "stopped", ""));
         work.apply();
         for (vendor, id) in [("terrahost", 3523), ("gigahost", 5101)] {
             let server = format!("{vendor}_server.web");
@@ -119,7 +146,10 @@ fn terrahost_and_gigahost_full_lifecycle() {
             plan.contains("will be reinstalled") || plan.contains("reinstall"),
             "{plan}"
         );
-        work.apply();
+        work.set_env("TF_LOG", "TRACE");
+        let traced = work.apply().combined();
+        work.set_env("TF_LOG", "");
+        assert_no_secret_in(&traced, sim, &work);
         assert!(
             sim.log().contains(" 401"),
             "no token expired during the apply:\n{}",

@@ -72,6 +72,7 @@ pub fn dump(store: &TerrahostStore, now: VirtualSecs) -> Value {
         "snapshots": snapshots,
         "logins": store.logins,
         "live_tokens": store.tokens.values().filter(|at| **at > now).count(),
+        "issued_tokens": store.tokens.keys().collect::<Vec<_>>(),
         "ipv4_orders": store.ipv4_orders,
         "quirks": store.quirks,
         "username": store.credentials.username,
