@@ -7,13 +7,13 @@ use std::io::Write;
 
 use anyhow::Context;
 use clap::Parser;
-use hostform::sim::{self, SimConfig, SimInner};
+use hostform::sim::{self, SimConfig};
 
 /// Simulator of the hosting vendor APIs that the hostform Terraform providers talk to.
 ///
 /// Every vendor is served on one address under its own prefix, and the admin API (reset,
 /// state, faults, time, out-of-band changes) under http://ADDR/_sim/. State is kept in memory
-/// only. See docs/guides/simulator-in-ci.md.
+/// unless --state-file is given. See docs/guides/simulator-in-ci.md.
 #[derive(Debug, Parser)]
 #[command(name = "hostform-sim", version, after_long_help = VENDOR_HELP)]
 struct Flags {
@@ -36,6 +36,12 @@ struct Flags {
         hide_env_values = true
     )]
     token: String,
+
+    /// Keep the simulated objects and virtual time in this JSON file: loaded at start when it
+    /// exists, saved after every changing request and at shutdown. Faults and request counters
+    /// are not kept.
+    #[arg(long, value_name = "PATH")]
+    state_file: Option<std::path::PathBuf>,
 
     /// The username the simulated Terrahost and Gigahost accounts accept.
     #[arg(long, value_name = "U", env = "HOSTFORM_SIM_TERRAHOST_USERNAME", default_value = hostform::sim::terrahost::model::DEFAULT_USERNAME)]
@@ -74,15 +80,16 @@ async fn main() -> anyhow::Result<()> {
     if !(flags.time_scale.is_finite() && flags.time_scale > 0.0) {
         anyhow::bail!("--time-scale must be a positive number");
     }
+    let state = sim::persist::open(SimConfig {
+        time_scale: flags.time_scale,
+        token: flags.token,
+        log_requests: true,
+        state_file: flags.state_file,
+    })?;
     let listener = tokio::net::TcpListener::bind(&flags.listen)
         .await
         .with_context(|| format!("cannot listen on {}", flags.listen))?;
     let address = listener.local_addr().context("no local address")?;
-    let state = SimInner::new_state(SimConfig {
-        time_scale: flags.time_scale,
-        token: flags.token,
-        log_requests: true,
-    });
     let credentials = sim::terrahost::model::Credentials {
         username: flags.terrahost_username,
         password: flags.terrahost_password,
@@ -98,7 +105,8 @@ async fn main() -> anyhow::Result<()> {
     writeln!(stdout, "hostform-sim listening on http://{address}")?;
     stdout.flush()?;
     drop(stdout);
-    sim::run(listener, state, shutdown_signal()).await?;
+    sim::run(listener, state.clone(), shutdown_signal()).await?;
+    sim::persist::save(&state)?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod faults;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;
+pub mod persist;
 pub mod stats;
 pub mod store;
 pub mod terrahost;
@@ -82,6 +83,10 @@ pub fn app(state: SimState) -> Router {
     }
     app.nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            persist::save_after_change,
+        ))
         .layer(middleware::from_fn_with_state(state, log_request))
 }
 

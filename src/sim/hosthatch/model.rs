@@ -25,7 +25,7 @@ const FIRST_INVOICE_ID: u64 = 445_566;
 const FIRST_KEY_ID: u64 = 1_234;
 
 /// Everything HostHatch holds; `Default` is the empty account after a reset.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HostHatchStore {
     pub servers: BTreeMap<u64, Server>,
     pub keys: BTreeMap<u64, SshKey>,
@@ -51,7 +51,7 @@ pub struct DeployOutcome {
 }
 
 /// Switches that make answers look like the document's odd examples.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
 pub struct Quirks {
     /// `GET /keys/{id}` answers with `state`/`created` instead of `description`/`value`.
     pub odd_key_shape: bool,
@@ -60,7 +60,7 @@ pub struct Quirks {
 }
 
 /// A server and its planned changes.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Server {
     pub id: u64,
     pub hostname: String,
@@ -85,7 +85,7 @@ pub struct Server {
     pub cancel_at_period_end: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SshKey {
     pub id: u64,
     #[serde(rename = "type")]
@@ -94,14 +94,14 @@ pub struct SshKey {
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Invoice {
     pub id: u64,
     pub server_id: u64,
     /// `deploy` or `upgrade`.
-    pub purpose: &'static str,
+    pub purpose: String,
     pub amount: u32,
-    pub currency: &'static str,
+    pub currency: String,
     pub paid: bool,
 }
 
@@ -184,9 +184,9 @@ impl HostHatchStore {
         let invoice = Invoice {
             id: FIRST_INVOICE_ID + self.invoices_created,
             server_id,
-            purpose,
+            purpose: purpose.to_owned(),
             amount,
-            currency: catalogue::CURRENCY,
+            currency: catalogue::CURRENCY.to_owned(),
             paid,
         };
         self.invoices_created += 1;

@@ -45,7 +45,7 @@ pub async fn deploy(State(state): State<SimState>, body: Bytes) -> Response {
         requires_payment,
         outstanding_balance: requires_payment.then_some(OutstandingBalance {
             price: invoice.amount,
-            currency: invoice.currency,
+            currency: catalogue::CURRENCY,
         }),
     };
     let status = if requires_payment {

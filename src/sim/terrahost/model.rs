@@ -61,7 +61,7 @@ pub struct Quirks {
     pub token_lifetime_secs: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ip {
     pub id: u64,
     pub subnet_id: u64,
@@ -75,7 +75,7 @@ pub struct Ip {
     pub visible_from: VirtualSecs,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Subnet {
     pub id: u64,
     pub cidr: String,
@@ -84,7 +84,7 @@ pub struct Subnet {
     pub ns: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Server {
     pub id: u64,
     pub label: String,
@@ -123,7 +123,7 @@ impl Server {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
     pub id: u64,
     pub server_id: u64,
@@ -163,8 +163,10 @@ pub struct Package {
 }
 
 /// One vendor's simulated account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TerrahostStore {
+    /// Not saved: it follows from the vendor, see `terrahost::Vendor::fresh_store`.
+    #[serde(skip)]
     pub domain: &'static str,
     pub credentials: Credentials,
     /// Token -> virtual time it expires.

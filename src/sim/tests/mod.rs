@@ -41,6 +41,7 @@ impl TestSim {
             time_scale: 1.0,
             token: TOKEN.to_owned(),
             log_requests: false,
+            ..SimConfig::default()
         })
         .await;
         TestSim {
