@@ -105,12 +105,20 @@ pub async fn run(
 /// dropped. Gives the base URL (`http://127.0.0.1:PORT`) and that sender.
 #[cfg(test)]
 pub async fn spawn_on_loopback(config: SimConfig) -> (String, tokio::sync::oneshot::Sender<()>) {
+    spawn_state_on_loopback(SimInner::new_state(config)).await
+}
+
+/// Like [`spawn_on_loopback`], serving an existing `state` (e.g. one restored from a file).
+#[cfg(test)]
+pub async fn spawn_state_on_loopback(
+    state: SimState,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(run(listener, SimInner::new_state(config), async {
+    tokio::spawn(run(listener, state, async {
         let _ = stopped.await;
     }));
     (base, stop)
