@@ -37,8 +37,10 @@ async fn admin_get(sim: &TestSim, path: &str) -> Value {
 async fn objects_and_work_in_flight_survive_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("state.json");
-    let first = TestSim::start_with_state(persist::open(saving_to(&path)).expect("fresh start"));
-    let hoster = Hoster { sim: first.await };
+    let first = persist::open(saving_to(&path)).expect("fresh start");
+    let hoster = Hoster {
+        sim: TestSim::start_with_state(first.clone()).await,
+    };
     let sim = &hoster.sim;
     let key = sim.add_key().await;
     let server = sim.deploy("persisted").await;
@@ -71,6 +73,7 @@ async fn objects_and_work_in_flight_survive_a_restart() {
     let dump_before = without_faults(admin_get(sim, "/state").await);
     let time_before = admin_get(sim, "/time").await["now_secs"].as_f64();
     drop(hoster);
+    persist::save(&first).expect("the shutdown save");
 
     let sim = restarted(&path).await;
     let dump_after = without_faults(admin_get(&sim, "/state").await);
