@@ -70,6 +70,7 @@ async fn objects_survive_sigterm_and_a_restart() {
     let client = reqwest::Client::new();
 
     let sim = start(&state_file, &log);
+    assert!(state_file.exists(), "saved once at start");
     let created = client
         .post(format!("{}/hosthatch/api/v1/keys", sim.url))
         .bearer_auth(TOKEN)
@@ -86,21 +87,35 @@ async fn objects_survive_sigterm_and_a_restart() {
     terminate(sim, &log);
 }
 
-#[test]
-fn a_corrupt_state_file_stops_the_start_with_a_message_naming_it() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let state_file = dir.path().join("broken.json");
-    std::fs::write(&state_file, "{\"version\": 1, \"hosthatch\": ").expect("write");
+/// Runs `hostform-sim --state-file PATH`, which must refuse to start; gives its stderr.
+fn refused_start(state_file: &Path) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_hostform-sim"))
         .args(["--listen", "127.0.0.1:0", "--state-file"])
-        .arg(&state_file)
+        .arg(state_file)
         .stdin(Stdio::null())
         .output()
         .expect("run hostform-sim");
     assert!(!output.status.success());
     assert!(output.stdout.is_empty(), "it must not start listening");
-    let message = String::from_utf8_lossy(&output.stderr);
+    let message = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!message.contains("panicked"), "{message}");
+    message
+}
+
+#[test]
+fn a_corrupt_state_file_stops_the_start_with_a_message_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state_file = dir.path().join("broken.json");
+    std::fs::write(&state_file, "{\"version\": 1, \"hosthatch\": ").expect("write");
+    let message = refused_start(&state_file);
     assert!(message.contains("broken.json"), "{message}");
     assert!(message.contains("not valid JSON"), "{message}");
-    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn an_unwritable_state_file_stops_the_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state_file = dir.path().join("no-such-dir").join("state.json");
+    let message = refused_start(&state_file);
+    assert!(message.contains("no-such-dir"), "{message}");
 }

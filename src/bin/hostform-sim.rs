@@ -101,6 +101,8 @@ async fn main() -> anyhow::Result<()> {
     ] {
         sim::terrahost::store_of(&state, vendor).credentials = credentials.clone();
     }
+    // Saving once before listening turns an unwritable --state-file into a start-up error.
+    sim::persist::save(&state)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "hostform-sim listening on http://{address}")?;
     stdout.flush()?;
