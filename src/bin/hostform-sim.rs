@@ -43,6 +43,11 @@ struct Flags {
     #[arg(long, value_name = "PATH")]
     state_file: Option<std::path::PathBuf>,
 
+    /// Replace the vendors' catalogues (products, images, locations, templates, market,
+    /// operating systems) with the lists in this JSON file; see the guide for its format.
+    #[arg(long, value_name = "PATH")]
+    fixtures: Option<std::path::PathBuf>,
+
     /// The username the simulated Terrahost and Gigahost accounts accept.
     #[arg(long, value_name = "U", env = "HOSTFORM_SIM_TERRAHOST_USERNAME", default_value = hostform::sim::terrahost::model::DEFAULT_USERNAME)]
     terrahost_username: String,
@@ -80,12 +85,20 @@ async fn main() -> anyhow::Result<()> {
     if !(flags.time_scale.is_finite() && flags.time_scale > 0.0) {
         anyhow::bail!("--time-scale must be a positive number");
     }
+    let fixtures = flags
+        .fixtures
+        .as_deref()
+        .map(sim::fixtures::Fixtures::read)
+        .transpose()?;
     let state = sim::persist::open(SimConfig {
         time_scale: flags.time_scale,
         token: flags.token,
         log_requests: true,
         state_file: flags.state_file,
     })?;
+    if let Some(fixtures) = fixtures {
+        fixtures.apply(&state);
+    }
     let listener = tokio::net::TcpListener::bind(&flags.listen)
         .await
         .with_context(|| format!("cannot listen on {}", flags.listen))?;

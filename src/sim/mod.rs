@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod clock;
 pub mod faults;
+pub mod fixtures;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;

@@ -92,18 +92,31 @@ impl SimInner {
         })
     }
 
-    /// Forgets all objects, faults, counters, quirks and armed outcomes of every vendor.
+    /// Forgets all objects, faults, counters, quirks and armed outcomes of every vendor;
+    /// keeps the catalogues (see `sim::fixtures`) and the Terrahost/Gigahost credentials.
     pub fn reset(&self) {
         *lock(&self.faults) = FaultTable::default();
         *lock(&self.stats) = RequestStats::default();
-        *lock(&self.hosthatch) = HostHatchStore::default();
-        *lock(&self.hoster) = HosterStore::default();
+        {
+            let mut store = lock(&self.hosthatch);
+            let catalogue = std::mem::take(&mut store.catalogue);
+            *store = HostHatchStore::default();
+            store.catalogue = catalogue;
+        }
+        {
+            let mut store = lock(&self.hoster);
+            let catalogue = std::mem::take(&mut store.catalogue);
+            *store = HosterStore::default();
+            store.catalogue = catalogue;
+        }
         *lock(&self.openhosting) = OpenHostingStore::default();
         for vendor in [Vendor::Terrahost, Vendor::Gigahost] {
             let mut store = crate::sim::terrahost::store_of(self, vendor);
             let credentials = store.credentials.clone();
+            let os_list = std::mem::take(&mut store.os_list);
             *store = vendor.fresh_store();
             store.credentials = credentials;
+            store.os_list = os_list;
         }
     }
 }

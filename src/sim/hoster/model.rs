@@ -82,6 +82,9 @@ pub struct HosterStore {
     jobs_created: u64,
     orders_placed: u64,
     ipv4_handed_out: u32,
+    /// Not saved with the state: it comes from the built-in defaults and `--fixtures`.
+    #[serde(skip)]
+    pub catalogue: crate::sim::hoster::catalogue::Catalogue,
 }
 
 impl HosterStore {

@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod catalogue;
 pub mod model;
+pub mod os_list;
 pub mod servers;
 pub mod snapshots;
 pub mod wire;
