@@ -1,6 +1,8 @@
-//! `hostform-sim --state-file` as a user runs it: an object created through the API is still
-//! there after SIGTERM and a restart, and a corrupt file stops the start with a clear message.
+//! `hostform-sim --state-file` and `--fixtures` as a user runs them: an object created through
+//! the API is still there after SIGTERM and a restart; a corrupt state file or a fixtures file
+//! with an unknown key stops the start with a clear message.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -16,9 +18,14 @@ struct RunningSim {
 }
 
 fn start(state_file: &Path, log: &Path) -> RunningSim {
+    start_with(&[OsStr::new("--state-file"), state_file.as_os_str()], log)
+}
+
+/// Starts `hostform-sim` on a free port with `args`, stderr to `log`; waits for its address.
+fn start_with(args: &[&OsStr], log: &Path) -> RunningSim {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hostform-sim"))
-        .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--state-file"])
-        .arg(state_file)
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(log).expect("create the log"))
@@ -118,4 +125,32 @@ fn an_unwritable_state_file_stops_the_start() {
     let state_file = dir.path().join("no-such-dir").join("state.json");
     let message = refused_start(&state_file);
     assert!(message.contains("no-such-dir"), "{message}");
+}
+
+#[test]
+fn a_fixtures_file_with_an_unknown_key_stops_the_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixtures = dir.path().join("fixtures.json");
+    std::fs::write(&fixtures, r#"{"hosthatch": {"flavours": []}}"#).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_hostform-sim"))
+        .args(["--listen", "127.0.0.1:0", "--fixtures"])
+        .arg(&fixtures)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run hostform-sim");
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("fixtures.json"), "{message}");
+    assert!(message.contains("flavours"), "{message}");
+}
+
+/// Also proves a SIGTERM right after the listen line is handled (a clean exit, state saved).
+#[test]
+fn the_guides_example_fixtures_are_accepted() {
+    let example =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guides/sim-fixtures.example.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("sim.log");
+    let sim = start_with(&[OsStr::new("--fixtures"), example.as_os_str()], &log);
+    terminate(sim, &log);
 }

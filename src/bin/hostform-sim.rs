@@ -116,36 +116,50 @@ async fn main() -> anyhow::Result<()> {
     }
     // Saving once before listening turns an unwritable --state-file into a start-up error.
     sim::persist::save(&state)?;
+    let shutdown = shutdown_signal();
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "hostform-sim listening on http://{address}")?;
     stdout.flush()?;
     drop(stdout);
-    sim::run(listener, state.clone(), shutdown_signal()).await?;
+    sim::run(listener, state.clone(), shutdown).await?;
     sim::persist::save(&state)?;
     Ok(())
 }
 
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
+/// Starts listening for SIGINT (Ctrl-C) and, on Unix, SIGTERM at once (so a signal that comes
+/// right after the listen line is not lost); the future completes on the first of them.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = until(interrupt) => {}
+                () = until(terminate) => {}
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let signals = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+    async move {
+        signals.await;
+        eprintln!("hostform-sim: shutting down");
     }
-    eprintln!("hostform-sim: shutting down");
+}
+
+/// Completes when `registered` delivers a signal; never if it could not be registered.
+#[cfg(unix)]
+async fn until(registered: std::io::Result<tokio::signal::unix::Signal>) {
+    match registered {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(_) => std::future::pending::<()>().await,
+    }
 }

@@ -4,6 +4,7 @@
 mod auth_and_catalogue;
 mod deploy;
 mod faults_and_admin;
+mod fixtures;
 mod hoster;
 mod keys;
 mod openhosting;
