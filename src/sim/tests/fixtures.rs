@@ -73,3 +73,21 @@ fn unknown_keys_are_errors_naming_the_key_and_the_file() {
         assert!(message.contains("fixtures.json"), "{message}");
     }
 }
+
+#[test]
+fn the_guides_inline_example_is_a_valid_fixtures_file() {
+    let guide_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guides/simulator-in-ci.md");
+    let guide = std::fs::read_to_string(guide_path).expect("read the guide");
+    let section = guide
+        .split("## Your own catalogue")
+        .nth(1)
+        .expect("the fixtures section");
+    let example = section
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a JSON example");
+    if let Err(error) = serde_json::from_str::<Fixtures>(example) {
+        panic!("the guide's example is refused: {error}");
+    }
+}
