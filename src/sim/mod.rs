@@ -4,8 +4,9 @@
 //!
 //! Adding a vendor: a `sim/<vendor>/` module with its router, its own wire structs and error
 //! envelope and a `pub static SPEC: VendorSpec`; one line in [`VENDORS`], one `nest` in
-//! [`app`], a store section in [`store::SimInner`] (cleared in `reset`), and its dump and
-//! leftovers in `admin.rs`. Faults, stats and request logging then apply unchanged.
+//! [`app`], a store section in [`store::SimInner`] (cleared in `reset`, serde-derived and
+//! listed in `persist.rs` for `--state-file`), and its dump and leftovers in `admin.rs`.
+//! Faults, stats and request logging then apply unchanged.
 
 pub mod admin;
 pub mod clock;
