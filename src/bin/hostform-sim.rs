@@ -7,13 +7,13 @@ use std::io::Write;
 
 use anyhow::Context;
 use clap::Parser;
-use hostform::sim::{self, SimConfig, SimInner};
+use hostform::sim::{self, SimConfig};
 
 /// Simulator of the hosting vendor APIs that the hostform Terraform providers talk to.
 ///
 /// Every vendor is served on one address under its own prefix, and the admin API (reset,
 /// state, faults, time, out-of-band changes) under http://ADDR/_sim/. State is kept in memory
-/// only. See docs/guides/simulator-in-ci.md.
+/// unless --state-file is given. See docs/guides/simulator-in-ci.md.
 #[derive(Debug, Parser)]
 #[command(name = "hostform-sim", version, after_long_help = VENDOR_HELP)]
 struct Flags {
@@ -36,6 +36,17 @@ struct Flags {
         hide_env_values = true
     )]
     token: String,
+
+    /// Keep the simulated objects and virtual time in this JSON file: loaded at start when it
+    /// exists, saved after every changing request and at shutdown. Faults and request counters
+    /// are not kept.
+    #[arg(long, value_name = "PATH")]
+    state_file: Option<std::path::PathBuf>,
+
+    /// Replace the vendors' catalogues (products, images, locations, templates, market,
+    /// operating systems) with the lists in this JSON file; see the guide for its format.
+    #[arg(long, value_name = "PATH")]
+    fixtures: Option<std::path::PathBuf>,
 
     /// The username the simulated Terrahost and Gigahost accounts accept.
     #[arg(long, value_name = "U", env = "HOSTFORM_SIM_TERRAHOST_USERNAME", default_value = hostform::sim::terrahost::model::DEFAULT_USERNAME)]
@@ -74,15 +85,24 @@ async fn main() -> anyhow::Result<()> {
     if !(flags.time_scale.is_finite() && flags.time_scale > 0.0) {
         anyhow::bail!("--time-scale must be a positive number");
     }
+    let fixtures = flags
+        .fixtures
+        .as_deref()
+        .map(sim::fixtures::Fixtures::read)
+        .transpose()?;
+    let state = sim::persist::open(SimConfig {
+        time_scale: flags.time_scale,
+        token: flags.token,
+        log_requests: true,
+        state_file: flags.state_file,
+    })?;
+    if let Some(fixtures) = fixtures {
+        fixtures.apply(&state);
+    }
     let listener = tokio::net::TcpListener::bind(&flags.listen)
         .await
         .with_context(|| format!("cannot listen on {}", flags.listen))?;
     let address = listener.local_addr().context("no local address")?;
-    let state = SimInner::new_state(SimConfig {
-        time_scale: flags.time_scale,
-        token: flags.token,
-        log_requests: true,
-    });
     let credentials = sim::terrahost::model::Credentials {
         username: flags.terrahost_username,
         password: flags.terrahost_password,
@@ -94,35 +114,52 @@ async fn main() -> anyhow::Result<()> {
     ] {
         sim::terrahost::store_of(&state, vendor).credentials = credentials.clone();
     }
+    // Saving once before listening turns an unwritable --state-file into a start-up error.
+    sim::persist::save(&state)?;
+    let shutdown = shutdown_signal();
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "hostform-sim listening on http://{address}")?;
     stdout.flush()?;
     drop(stdout);
-    sim::run(listener, state, shutdown_signal()).await?;
+    sim::run(listener, state.clone(), shutdown).await?;
+    sim::persist::save(&state)?;
     Ok(())
 }
 
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
+/// Starts listening for SIGINT (Ctrl-C) and, on Unix, SIGTERM at once (so a signal that comes
+/// right after the listen line is not lost); the future completes on the first of them.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = until(interrupt) => {}
+                () = until(terminate) => {}
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let signals = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+    async move {
+        signals.await;
+        eprintln!("hostform-sim: shutting down");
     }
-    eprintln!("hostform-sim: shutting down");
+}
+
+/// Completes when `registered` delivers a signal; never if it could not be registered.
+#[cfg(unix)]
+async fn until(registered: std::io::Result<tokio::signal::unix::Signal>) {
+    match registered {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(_) => std::future::pending::<()>().await,
+    }
 }

@@ -7,6 +7,8 @@
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
+
 /// Seconds of virtual time since the simulator started.
 pub type VirtualSecs = f64;
 
@@ -44,6 +46,17 @@ impl Clock {
         real * self.scale + *crate::sim::store::lock(&self.skipped_secs)
     }
 
+    /// A clock that carries on from a saved one: `virtual_now` seconds have already passed
+    /// and virtual time 0 was Unix time `unix_secs_at_start`.
+    pub fn resumed(scale: f64, virtual_now: VirtualSecs, unix_secs_at_start: u64) -> Self {
+        let clock = Clock {
+            unix_secs_at_start,
+            ..Clock::new(scale)
+        };
+        clock.advance(virtual_now);
+        clock
+    }
+
     /// Moves virtual time forward by `secs` (negative values are ignored).
     pub fn advance(&self, secs: f64) {
         if secs.is_finite() && secs > 0.0 {
@@ -69,7 +82,7 @@ impl Clock {
 }
 
 /// A value that changes to other values at known virtual times.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scheduled<T> {
     current: T,
     pending: Vec<(VirtualSecs, T)>,
@@ -113,7 +126,7 @@ impl<T: Clone> Scheduled<T> {
 }
 
 /// A proleptic Gregorian calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CivilDate {
     pub year: i64,
     pub month: u32,
@@ -206,6 +219,13 @@ mod tests {
         assert_eq!(*state.at(60.0), "Active");
         state.force("Suspended");
         assert_eq!(*state.at(100.0), "Suspended");
+    }
+
+    #[test]
+    fn a_resumed_clock_carries_on_from_the_saved_time() {
+        let clock = Clock::resumed(1.0, 500.0, 1_700_000_000);
+        assert!(clock.now() >= 500.0 && clock.now() < 510.0);
+        assert_eq!(clock.unix_secs_at_start(), 1_700_000_000);
     }
 
     #[test]

@@ -4,15 +4,18 @@
 //!
 //! Adding a vendor: a `sim/<vendor>/` module with its router, its own wire structs and error
 //! envelope and a `pub static SPEC: VendorSpec`; one line in [`VENDORS`], one `nest` in
-//! [`app`], a store section in [`store::SimInner`] (cleared in `reset`), and its dump and
-//! leftovers in `admin.rs`. Faults, stats and request logging then apply unchanged.
+//! [`app`], a store section in [`store::SimInner`] (cleared in `reset`, serde-derived and
+//! listed in `persist.rs` for `--state-file`), and its dump and leftovers in `admin.rs`.
+//! Faults, stats and request logging then apply unchanged.
 
 pub mod admin;
 pub mod clock;
 pub mod faults;
+pub mod fixtures;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;
+pub mod persist;
 pub mod stats;
 pub mod store;
 pub mod terrahost;
@@ -82,6 +85,10 @@ pub fn app(state: SimState) -> Router {
     }
     app.nest("/_sim", admin::router(state.clone()))
         .fallback(no_such_vendor)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            persist::save_after_change,
+        ))
         .layer(middleware::from_fn_with_state(state, log_request))
 }
 
@@ -100,12 +107,20 @@ pub async fn run(
 /// dropped. Gives the base URL (`http://127.0.0.1:PORT`) and that sender.
 #[cfg(test)]
 pub async fn spawn_on_loopback(config: SimConfig) -> (String, tokio::sync::oneshot::Sender<()>) {
+    spawn_state_on_loopback(SimInner::new_state(config)).await
+}
+
+/// Like [`spawn_on_loopback`], serving an existing `state` (e.g. one restored from a file).
+#[cfg(test)]
+pub async fn spawn_state_on_loopback(
+    state: SimState,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(run(listener, SimInner::new_state(config), async {
+    tokio::spawn(run(listener, state, async {
         let _ = stopped.await;
     }));
     (base, stop)

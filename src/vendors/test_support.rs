@@ -32,6 +32,7 @@ impl Sim {
             time_scale,
             token: TOKEN.into(),
             log_requests: false,
+            ..SimConfig::default()
         })
         .await;
         Sim {

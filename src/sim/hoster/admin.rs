@@ -16,9 +16,9 @@ use crate::sim::clock::VirtualSecs;
 use crate::sim::hoster::body::disk_gb;
 use crate::sim::hoster::jobs::ArmedJob;
 use crate::sim::hoster::model::{HosterStore, OrderOutcome};
+use crate::sim::hoster::open;
 use crate::sim::hoster::quirks::Quirks;
-use crate::sim::hoster::{catalogue, open};
-use crate::sim::store::SimState;
+use crate::sim::store::{lock, SimState};
 
 /// Routes relative to `/_sim/hoster`.
 pub fn router() -> Router<SimState> {
@@ -177,7 +177,7 @@ async fn patch_vm(State(state): State<SimState>, Path(id): Path<u64>, body: Byte
     if change
         .template
         .as_deref()
-        .is_some_and(|template| !catalogue::VM_TEMPLATES.contains(&template))
+        .is_some_and(|template| !lock(&state.hoster).catalogue.has_vm_template(template))
     {
         return admin_error(StatusCode::BAD_REQUEST, "unknown template");
     }

@@ -1,10 +1,54 @@
 //! HosterAPI fixtures: VM templates and limits, dedicated templates and market machines,
-//! software packages.
+//! software packages. Templates, machines and packages are owned data in the store so that
+//! `--fixtures` can replace them.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// Templates for VMs (`GET datacenter/templates`).
-pub const VM_TEMPLATES: &[&str] = &[
+/// The lists the account offers; `Default` is the built-in catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalogue {
+    pub vm_templates: Vec<String>,
+    pub dedicated_templates: Vec<String>,
+    pub market: Vec<Machine>,
+    pub software: Vec<String>,
+}
+
+impl Default for Catalogue {
+    fn default() -> Self {
+        let owned = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect();
+        Catalogue {
+            vm_templates: owned(VM_TEMPLATES),
+            dedicated_templates: owned(DEDICATED_TEMPLATES),
+            market: [g8(9), g8(10), g8(11), g8(12), ryzen(84), ryzen(85)].into(),
+            software: owned(PACKAGES),
+        }
+    }
+}
+
+impl Catalogue {
+    /// The market machine with `id`.
+    pub fn machine(&self, id: u64) -> Option<&Machine> {
+        self.market.iter().find(|machine| machine.id == id)
+    }
+
+    pub fn has_vm_template(&self, name: &str) -> bool {
+        self.vm_templates.iter().any(|template| template == name)
+    }
+
+    pub fn has_dedicated_template(&self, name: &str) -> bool {
+        self.dedicated_templates
+            .iter()
+            .any(|template| template == name)
+    }
+
+    pub fn has_package(&self, name: &str) -> bool {
+        self.software.iter().any(|package| package == name)
+    }
+}
+
+/// Built-in templates for VMs (`GET datacenter/templates`).
+const VM_TEMPLATES: &[&str] = &[
     "Debian10.0",
     "Debian11.0",
     "Ubuntu18.04",
@@ -13,8 +57,8 @@ pub const VM_TEMPLATES: &[&str] = &[
     "CentOS7",
 ];
 
-/// Templates for dedicated servers, in the document's order (duplicates included).
-pub const DEDICATED_TEMPLATES: &[&str] = &[
+/// Built-in templates for dedicated servers, in the document's order (duplicates included).
+const DEDICATED_TEMPLATES: &[&str] = &[
     "CentOS 7 (latest) (DE)",
     "Debian 8 Jessie (DE)",
     "Debian 9 Stretch (DE)",
@@ -40,8 +84,8 @@ pub const DEDICATED_TEMPLATES: &[&str] = &[
     "Ubuntu 20.04 LTS",
 ];
 
-/// Software packages (`GET software/list`).
-pub const PACKAGES: &[&str] = &["ts3", "nginx", "docker", "mariadb", "wordpress"];
+/// Built-in software packages (`GET software/list`).
+const PACKAGES: &[&str] = &["ts3", "nginx", "docker", "mariadb", "wordpress"];
 
 /// Inclusive limits for VM resources; above the maximum is "exceeds administrative limits".
 pub struct Limits {
@@ -58,61 +102,57 @@ pub const DISK_GB: Limits = Limits { min: 5, max: 2_000 };
 pub const IP_COUNT: Limits = Limits { min: 1, max: 8 };
 
 /// One physical machine on the dedicated market.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Machine {
     pub id: u64,
-    pub model: &'static str,
-    pub description: Option<&'static str>,
-    pub cpu: &'static str,
-    pub ram_type: &'static str,
-    pub ram_size: &'static str,
-    pub storage_type: &'static str,
-    pub storage_count: &'static str,
-    pub storage_size: &'static str,
+    pub model: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub cpu: String,
+    pub ram_type: String,
+    pub ram_size: String,
+    pub storage_type: String,
+    pub storage_count: String,
+    pub storage_size: String,
     pub price: u32,
     pub location_id: u64,
-    pub location: &'static str,
+    pub location: String,
 }
 
-const fn g8(id: u64) -> Machine {
+/// Built-in market machines: the document's example plus a few more.
+fn g8(id: u64) -> Machine {
     Machine {
         id,
-        model: "HP ProLiant BL460c G8",
-        description: Some(""),
-        cpu: "Intel Xeon E5-2609 v2",
-        ram_type: "DDR3 ECC",
-        ram_size: "32",
-        storage_type: "SSD",
-        storage_count: "2",
-        storage_size: "250",
+        model: "HP ProLiant BL460c G8".into(),
+        description: Some(String::new()),
+        cpu: "Intel Xeon E5-2609 v2".into(),
+        ram_type: "DDR3 ECC".into(),
+        ram_size: "32".into(),
+        storage_type: "SSD".into(),
+        storage_count: "2".into(),
+        storage_size: "250".into(),
         price: 39,
         location_id: 2,
-        location: "Maincubes, Frankfurt",
+        location: "Maincubes, Frankfurt".into(),
     }
 }
 
-const fn ryzen(id: u64) -> Machine {
+fn ryzen(id: u64) -> Machine {
     Machine {
         id,
-        model: "Generic",
+        model: "Generic".into(),
         description: None,
-        cpu: "AMD Ryzen 7 3800X",
-        ram_type: "DDR4 ECC",
-        ram_size: "32 GB DDR4 ECC",
-        storage_type: "NVMe",
-        storage_count: "2",
-        storage_size: "256",
+        cpu: "AMD Ryzen 7 3800X".into(),
+        ram_type: "DDR4 ECC".into(),
+        ram_size: "32 GB DDR4 ECC".into(),
+        storage_type: "NVMe".into(),
+        storage_count: "2".into(),
+        storage_size: "256".into(),
         price: 139,
         location_id: 1,
-        location: "Maincubes, Frankfurt",
+        location: "Maincubes, Frankfurt".into(),
     }
-}
-
-/// Every machine the market can offer, as in the document's example plus a few more.
-pub const MACHINES: &[Machine] = &[g8(9), g8(10), g8(11), g8(12), ryzen(84), ryzen(85)];
-
-/// The machine with `id`.
-pub fn machine(id: u64) -> Option<&'static Machine> {
-    MACHINES.iter().find(|machine| machine.id == id)
 }
 
 impl Machine {

@@ -6,17 +6,19 @@ use axum::extract::{Path, State};
 use serde_json::json;
 
 use crate::sim::hoster::body::{path_id, Fields};
-use crate::sim::hoster::catalogue::{self, DEDICATED_TEMPLATES, IP_COUNT};
+use crate::sim::hoster::catalogue::{self, IP_COUNT};
 use crate::sim::hoster::model::{new_password, Dedicated, Effect, HosterStore, OrderOutcome};
 use crate::sim::hoster::open;
 use crate::sim::hoster::render::{self, Answer, ApiError};
 use crate::sim::hoster::vm_extras::console_url;
-use crate::sim::store::SimState;
+use crate::sim::store::{lock, SimState};
 
 /// `GET datacenter/dedicated/market`: machines nobody owns.
 pub async fn market(State(state): State<SimState>) -> Answer {
     let (store, _) = open(&state);
-    let entries: Vec<_> = catalogue::MACHINES
+    let entries: Vec<_> = store
+        .catalogue
+        .market
         .iter()
         .filter(|machine| !store.dedicated.contains_key(&machine.id))
         .map(catalogue::Machine::market_entry)
@@ -25,8 +27,8 @@ pub async fn market(State(state): State<SimState>) -> Answer {
 }
 
 /// `GET datacenter/dedicated/templates`.
-pub async fn templates() -> Answer {
-    render::ok(DEDICATED_TEMPLATES)
+pub async fn templates(State(state): State<SimState>) -> Answer {
+    render::ok(lock(&state.hoster).catalogue.dedicated_templates.clone())
 }
 
 /// `GET datacenter/dedicated`: `[{"id", "orderComplete"}]`.
@@ -47,7 +49,10 @@ pub async fn order(State(state): State<SimState>, body: Bytes) -> Answer {
     let template = fields.required_string("template")?;
     let ip_count = fields.int("ipCount")?.unwrap_or(1);
     let hostname = fields.string("hostname")?.map(str::to_owned);
-    if !DEDICATED_TEMPLATES.contains(&template) {
+    if !lock(&state.hoster)
+        .catalogue
+        .has_dedicated_template(template)
+    {
         return Err(ApiError::unknown("template", template));
     }
     if !(IP_COUNT.min..=IP_COUNT.max).contains(&ip_count) {
@@ -55,7 +60,7 @@ pub async fn order(State(state): State<SimState>, body: Bytes) -> Answer {
     }
     let (mut store, now) = open(&state);
     let id = u64::try_from(id).map_err(|_| ApiError::no_vm(id))?;
-    if catalogue::machine(id).is_none() || store.dedicated.contains_key(&id) {
+    if store.catalogue.machine(id).is_none() || store.dedicated.contains_key(&id) {
         return Err(ApiError::no_vm(id));
     }
     let serial = store.next_order_serial();
@@ -131,7 +136,10 @@ pub async fn reinstall(
     let fields = Fields::parse(&body)?;
     let template = fields.required_string("template")?;
     let hostname = fields.string("hostname")?.map(str::to_owned);
-    if !DEDICATED_TEMPLATES.contains(&template) {
+    if !lock(&state.hoster)
+        .catalogue
+        .has_dedicated_template(template)
+    {
         return Err(ApiError::unknown("template", template));
     }
     let (mut store, now) = open(&state);
@@ -170,8 +178,11 @@ pub async fn status(State(state): State<SimState>, Path(sid): Path<String>) -> A
 /// `GET datacenter/dedicated/{sid}/config`.
 pub async fn config(State(state): State<SimState>, Path(sid): Path<String>) -> Answer {
     let (mut store, _) = open(&state);
+    let catalogue = store.catalogue.clone();
     let server = ready(&mut store, &sid, "config")?;
-    let configuration = catalogue::machine(server.id).map(catalogue::Machine::configuration);
+    let configuration = catalogue
+        .machine(server.id)
+        .map(catalogue::Machine::configuration);
     render::ok(json!({
         "ssh": {
             "root": { "password": server.root_password },

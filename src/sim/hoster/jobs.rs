@@ -38,7 +38,7 @@ impl JobKind {
 }
 
 /// What a job changes when it finishes (or fails).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum JobEffect {
     /// A new VM: running when finished, removed when failed.
@@ -58,7 +58,7 @@ pub enum JobEffect {
 }
 
 /// How a job ends.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "end", content = "output", rename_all = "snake_case")]
 pub enum JobEnd {
     Finish,
@@ -67,7 +67,7 @@ pub enum JobEnd {
 }
 
 /// One job of the account.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     pub id: u64,
     pub kind: JobKind,

@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::sim::clock::VirtualSecs;
 use crate::sim::hoster::jobs::{JobEnd, FAIL_PROGRESS, STUCK_PROGRESS};
 
 /// The resources a VM has (and a backup remembers).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VmShape {
     pub template: String,
     pub cpu_cores: i64,
@@ -19,14 +19,14 @@ pub struct VmShape {
 }
 
 /// A backup and the shape it restores.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Backup {
     pub timestamp: u64,
     pub shape: VmShape,
 }
 
 /// The latest backup or restore task of a VM.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Task {
     /// The backup being restored; `None` for a backup.
     pub restore: Option<u64>,
@@ -76,7 +76,7 @@ impl Task {
 }
 
 /// A VM and everything the API (or only the simulator) knows about it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Vm {
     pub id: u64,
     pub shape: VmShape,
@@ -111,7 +111,7 @@ impl Vm {
 }
 
 /// An owned dedicated server.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dedicated {
     pub id: u64,
     /// Distinguishes this order from earlier orders of the same machine.

@@ -46,7 +46,7 @@ pub enum OrderOutcome {
 }
 
 /// A VM or a dedicated server, as software jobs address them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Target {
     Vm(u64),
@@ -54,7 +54,7 @@ pub enum Target {
 }
 
 /// A change planned for a virtual time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Effect {
     JobEnds(u64),
     VmPower { vm: u64, serial: u64, running: bool },
@@ -66,7 +66,7 @@ pub enum Effect {
 }
 
 /// Everything HosterAPI holds; `Default` is the empty account after a reset.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HosterStore {
     pub settings: Settings,
     pub vms: BTreeMap<u64, Vm>,
@@ -82,6 +82,9 @@ pub struct HosterStore {
     jobs_created: u64,
     orders_placed: u64,
     ipv4_handed_out: u32,
+    /// Not saved with the state: it comes from the built-in defaults and `--fixtures`.
+    #[serde(skip)]
+    pub catalogue: crate::sim::hoster::catalogue::Catalogue,
 }
 
 impl HosterStore {

@@ -6,19 +6,18 @@ use axum::extract::State;
 use serde_json::json;
 
 use crate::sim::hoster::body::Fields;
-use crate::sim::hoster::catalogue::PACKAGES;
 use crate::sim::hoster::jobs::{JobEffect, JobKind};
 use crate::sim::hoster::model::{HosterStore, Target};
 use crate::sim::hoster::open;
 use crate::sim::hoster::render::{self, Answer, ApiError};
-use crate::sim::store::SimState;
+use crate::sim::store::{lock, SimState};
 
 /// The SSH port every simulated machine listens on.
 pub const SSH_PORT: i64 = 22;
 
 /// `GET software/list`: package names.
-pub async fn list() -> Answer {
-    render::ok(PACKAGES)
+pub async fn list(State(state): State<SimState>) -> Answer {
+    render::ok(lock(&state.hoster).catalogue.software.clone())
 }
 
 /// `POST software/install`.
@@ -37,7 +36,7 @@ fn software_job(state: &SimState, body: &Bytes, install: bool) -> Answer {
     let package = fields.required_string("package")?.to_owned();
     let password = fields.required_string("password")?.to_owned();
     let port = fields.int("port")?.unwrap_or(SSH_PORT);
-    if !PACKAGES.contains(&package.as_str()) {
+    if !lock(&state.hoster).catalogue.has_package(&package) {
         return Err(ApiError::unknown("package", &package));
     }
     let (mut store, now) = open(state);

@@ -8,16 +8,16 @@ use serde_json::json;
 
 use crate::sim::clock::VirtualSecs;
 use crate::sim::hoster::body::{disk_gb, path_id, Fields};
-use crate::sim::hoster::catalogue::{self, Limits, CPU_CORES, DISK_GB, IP_COUNT, MEM_MB};
+use crate::sim::hoster::catalogue::{Limits, CPU_CORES, DISK_GB, IP_COUNT, MEM_MB};
 use crate::sim::hoster::jobs::{JobEffect, JobKind, DEFAULT_FAILURE};
 use crate::sim::hoster::model::{new_password, Effect, HosterStore, Vm, VmShape};
 use crate::sim::hoster::open;
 use crate::sim::hoster::render::{self, Answer, ApiError};
-use crate::sim::store::SimState;
+use crate::sim::store::{lock, SimState};
 
 /// `GET datacenter/templates`.
-pub async fn templates() -> Answer {
-    render::ok(catalogue::VM_TEMPLATES)
+pub async fn templates(State(state): State<SimState>) -> Answer {
+    render::ok(lock(&state.hoster).catalogue.vm_templates.clone())
 }
 
 /// `GET datacenter/server`: VM ids.
@@ -34,7 +34,7 @@ pub async fn create(State(state): State<SimState>, body: Bytes) -> Answer {
     let mem = fields.required_int("mem")?;
     let disk = fields.required_string("disk")?;
     let ip_count = fields.required_int("ipCount")?;
-    if !catalogue::VM_TEMPLATES.contains(&template) {
+    if !lock(&state.hoster).catalogue.has_vm_template(template) {
         return Err(ApiError::unknown("template", template));
     }
     let disk_gb = disk_gb(disk).ok_or_else(|| ApiError::invalid("disk"))?;
@@ -282,7 +282,7 @@ pub async fn reinstall(
     let fields = Fields::parse(&body)?;
     let template = fields.string("template")?.map(str::to_owned);
     if let Some(template) = &template {
-        if !catalogue::VM_TEMPLATES.contains(&template.as_str()) {
+        if !lock(&state.hoster).catalogue.has_vm_template(template) {
             return Err(ApiError::unknown("template", template));
         }
     }

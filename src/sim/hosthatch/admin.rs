@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 
 use crate::sim::admin::{admin_error, ok, parse_body};
 use crate::sim::clock::VirtualSecs;
-use crate::sim::hosthatch::catalogue;
 use crate::sim::hosthatch::model::{DeployOutcome, HostHatchStore};
 use crate::sim::store::{lock, SimState};
 
@@ -32,7 +31,8 @@ pub fn dump(store: &HostHatchStore, now: VirtualSecs) -> Value {
     let servers: Vec<Value> = store
         .visible_servers(now)
         .map(|server| {
-            let mut shown = serde_json::to_value(server.to_wire(now)).unwrap_or_default();
+            let shown = server.to_wire(now, &store.catalogue);
+            let mut shown = serde_json::to_value(shown).unwrap_or_default();
             if let Value::Object(fields) = &mut shown {
                 fields.insert("status".into(), json!(server.status.at(now)));
                 fields.insert("ipv6".into(), json!(server.ipv6));
@@ -128,13 +128,14 @@ async fn patch_server(State(state): State<SimState>, Path(id): Path<u64>, body: 
         Ok(change) => change,
         Err(bad) => return bad.into_response(),
     };
+    let now = state.clock.now();
+    let mut store = lock(&state.hosthatch);
+    let catalogue = store.catalogue.clone();
     if let Some(product) = &change.product {
-        if catalogue::product(product).is_none() {
+        if catalogue.product(product).is_none() {
             return admin_error(StatusCode::BAD_REQUEST, "unknown product");
         }
     }
-    let now = state.clock.now();
-    let mut store = lock(&state.hosthatch);
     let Some(server) = store.visible_server_mut(id, now) else {
         return admin_error(StatusCode::NOT_FOUND, "no such server");
     };
@@ -150,7 +151,7 @@ async fn patch_server(State(state): State<SimState>, Path(id): Path<u64>, body: 
     if let Some(product) = change.product {
         server.product.force(product);
     }
-    let shown = server.to_wire(now);
+    let shown = server.to_wire(now, &catalogue);
     Json(json!({ "server": shown })).into_response()
 }
 

@@ -25,7 +25,7 @@ const FIRST_INVOICE_ID: u64 = 445_566;
 const FIRST_KEY_ID: u64 = 1_234;
 
 /// Everything HostHatch holds; `Default` is the empty account after a reset.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HostHatchStore {
     pub servers: BTreeMap<u64, Server>,
     pub keys: BTreeMap<u64, SshKey>,
@@ -36,6 +36,9 @@ pub struct HostHatchStore {
     invoices_created: u64,
     keys_created: u64,
     addresses_handed_out: u32,
+    /// Not saved with the state: it comes from the built-in defaults and `--fixtures`.
+    #[serde(skip)]
+    pub catalogue: catalogue::Catalogue,
 }
 
 /// What happens to the next deploy (armed through the admin API, used once).
@@ -51,7 +54,7 @@ pub struct DeployOutcome {
 }
 
 /// Switches that make answers look like the document's odd examples.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
 pub struct Quirks {
     /// `GET /keys/{id}` answers with `state`/`created` instead of `description`/`value`.
     pub odd_key_shape: bool,
@@ -60,7 +63,7 @@ pub struct Quirks {
 }
 
 /// A server and its planned changes.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Server {
     pub id: u64,
     pub hostname: String,
@@ -85,7 +88,7 @@ pub struct Server {
     pub cancel_at_period_end: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SshKey {
     pub id: u64,
     #[serde(rename = "type")]
@@ -94,25 +97,25 @@ pub struct SshKey {
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Invoice {
     pub id: u64,
     pub server_id: u64,
     /// `deploy` or `upgrade`.
-    pub purpose: &'static str,
+    pub purpose: String,
     pub amount: u32,
-    pub currency: &'static str,
+    pub currency: String,
     pub paid: bool,
 }
 
 /// A validated deploy request.
 #[derive(Debug)]
 pub struct NewServer {
-    pub product: &'static catalogue::Product,
+    pub product: catalogue::Product,
     pub location: String,
     pub billing_cycle: &'static str,
     pub cycle_months: u32,
-    pub image: &'static str,
+    pub image: String,
     pub hostname: String,
     pub ipv6: bool,
     pub additional_ipv4: u8,
@@ -136,7 +139,7 @@ impl HostHatchStore {
         let id = FIRST_SERVER_ID + self.servers_created;
         self.servers_created += 1;
         let recurring = catalogue::recurring_cost(
-            request.product,
+            &request.product,
             request.cycle_months,
             request.additional_ipv4,
         );
@@ -146,7 +149,7 @@ impl HostHatchStore {
             id,
             hostname: request.hostname,
             location: request.location,
-            image: request.image.to_owned(),
+            image: request.image,
             billing_cycle: request.billing_cycle.to_owned(),
             created: today,
             next_due: today.plus_one_month(),
@@ -157,7 +160,7 @@ impl HostHatchStore {
             ssh_keys: request.ssh_keys,
             state: Scheduled::new("Pending".to_owned()),
             status: Scheduled::new("offline".to_owned()),
-            product: Scheduled::new(request.product.id.to_owned()),
+            product: Scheduled::new(request.product.id.clone()),
             gone: Scheduled::new(false),
             awaiting_invoice: None,
             never_active: outcome.never_active,
@@ -184,9 +187,9 @@ impl HostHatchStore {
         let invoice = Invoice {
             id: FIRST_INVOICE_ID + self.invoices_created,
             server_id,
-            purpose,
+            purpose: purpose.to_owned(),
             amount,
-            currency: catalogue::CURRENCY,
+            currency: catalogue::CURRENCY.to_owned(),
             paid,
         };
         self.invoices_created += 1;
@@ -271,9 +274,9 @@ impl Server {
     }
 
     /// The server as `GET /servers/{id}` shows it at `now`.
-    pub fn to_wire(&self, now: VirtualSecs) -> wire::ServerBody {
+    pub fn to_wire(&self, now: VirtualSecs, catalogue: &catalogue::Catalogue) -> wire::ServerBody {
         let product_id = self.product.at(now).clone();
-        let product = catalogue::product(&product_id);
+        let product = catalogue.product(&product_id);
         let cycle_months = catalogue::cycle_months(&self.billing_cycle).unwrap_or(1);
         wire::ServerBody {
             id: self.id,
@@ -281,11 +284,12 @@ impl Server {
             state: self.state.at(now).clone(),
             created: self.created.to_string(),
             product: wire::ServerProduct {
-                name: product.map_or_else(|| product_id.clone(), |p| p.name.to_owned()),
-                available_upgrades: catalogue::available_upgrades(&product_id),
+                name: product.map_or_else(|| product_id.clone(), |p| p.name.clone()),
+                available_upgrades: catalogue.available_upgrades(&product_id),
                 id: product_id,
                 location: self.location.clone(),
-                image: catalogue::image_name(&self.image)
+                image: catalogue
+                    .image_name(&self.image)
                     .unwrap_or(&self.image)
                     .to_owned(),
             },

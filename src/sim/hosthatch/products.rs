@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 
-use crate::sim::hosthatch::catalogue::{self, Product};
+use crate::sim::hosthatch::catalogue::{self, Catalogue, Product};
 use crate::sim::hosthatch::render;
 use crate::sim::hosthatch::wire::{
     CyclePrice, PlainFeature, PlainOptions, PlainProduct, PricedFeature, PricedFeatureValue,
@@ -19,36 +19,55 @@ pub async fn list(
     State(state): State<SimState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let malformed = lock(&state.hosthatch).quirks.malformed_json;
+    let (malformed, catalogue) = {
+        let store = lock(&state.hosthatch);
+        (store.quirks.malformed_json, store.catalogue.clone())
+    };
     if query.contains_key("prices") {
-        let products = catalogue::PRODUCTS.iter().map(priced).collect();
+        let products = catalogue
+            .products
+            .iter()
+            .map(|product| priced(product, &catalogue))
+            .collect();
         render::success(StatusCode::OK, ProductList { products }, malformed)
     } else {
-        let products = catalogue::PRODUCTS.iter().map(plain).collect();
+        let products = catalogue
+            .products
+            .iter()
+            .map(|product| plain(product, &catalogue))
+            .collect();
         render::success(StatusCode::OK, ProductList { products }, malformed)
     }
 }
 
-fn locations() -> BTreeMap<&'static str, bool> {
-    catalogue::LOCATIONS.iter().copied().collect()
+fn locations(catalogue: &Catalogue) -> BTreeMap<String, bool> {
+    catalogue
+        .locations
+        .iter()
+        .map(|location| (location.id.clone(), location.in_stock))
+        .collect()
 }
 
-fn images() -> Vec<&'static str> {
-    catalogue::IMAGES.iter().map(|(id, _)| *id).collect()
+fn images(catalogue: &Catalogue) -> Vec<String> {
+    catalogue
+        .images
+        .iter()
+        .map(|image| image.id.clone())
+        .collect()
 }
 
 fn ipv4_counts() -> impl Iterator<Item = u8> {
     0..=catalogue::MAX_ADDITIONAL_IPV4
 }
 
-fn plain(product: &'static Product) -> PlainProduct {
+fn plain(product: &Product, catalogue: &Catalogue) -> PlainProduct {
     PlainProduct {
-        id: product.id,
-        name: product.name,
-        description: product.description,
+        id: product.id.clone(),
+        name: product.name.clone(),
+        description: product.description.clone(),
         options: PlainOptions {
-            locations: locations(),
-            images: images(),
+            locations: locations(catalogue),
+            images: images(catalogue),
             features: vec![
                 PlainFeature {
                     id: "ipv6",
@@ -86,7 +105,7 @@ fn cycle_prices(monthly: u32, setup: u32, with_ids: bool) -> BTreeMap<&'static s
         .collect()
 }
 
-fn priced(product: &'static Product) -> PricedProduct {
+fn priced(product: &Product, catalogue: &Catalogue) -> PricedProduct {
     let ipv6_values = BTreeMap::from([
         (
             "true",
@@ -114,12 +133,12 @@ fn priced(product: &'static Product) -> PricedProduct {
         })
         .collect();
     PricedProduct {
-        id: product.id,
-        name: product.name,
-        description: product.description,
+        id: product.id.clone(),
+        name: product.name.clone(),
+        description: product.description.clone(),
         options: PricedOptions {
-            locations: locations(),
-            images: images(),
+            locations: locations(catalogue),
+            images: images(catalogue),
             features: vec![
                 PricedFeature {
                     id: "ipv6",

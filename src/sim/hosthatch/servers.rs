@@ -45,7 +45,7 @@ pub async fn deploy(State(state): State<SimState>, body: Bytes) -> Response {
         requires_payment,
         outstanding_balance: requires_payment.then_some(OutstandingBalance {
             price: invoice.amount,
-            currency: invoice.currency,
+            currency: catalogue::CURRENCY,
         }),
     };
     let status = if requires_payment {
@@ -62,7 +62,7 @@ pub async fn list(State(state): State<SimState>) -> Response {
     let store = lock(&state.hosthatch);
     let servers = store
         .visible_servers(now)
-        .map(|server| server.to_wire(now))
+        .map(|server| server.to_wire(now, &store.catalogue))
         .collect();
     render::success(
         StatusCode::OK,
@@ -73,8 +73,9 @@ pub async fn list(State(state): State<SimState>) -> Response {
 
 /// `GET /servers/{id}`.
 pub async fn show(State(state): State<SimState>, Path(id): Path<String>) -> Response {
+    let catalogue = lock(&state.hosthatch).catalogue.clone();
     with_server(&state, &id, |server, now, malformed| {
-        let server = server.to_wire(now);
+        let server = server.to_wire(now, &catalogue);
         render::success(StatusCode::OK, OneServer { server }, malformed)
     })
 }
@@ -123,6 +124,7 @@ pub async fn upgrade(
 ) -> Response {
     let now = state.clock.now();
     let mut store = lock(&state.hosthatch);
+    let catalogue = store.catalogue.clone();
     let Some(server) = parse_id(&id).and_then(|id| store.visible_server(id, now)) else {
         return render::server_not_found();
     };
@@ -134,9 +136,9 @@ pub async fn upgrade(
     let wanted = check.required_string("product");
     check.optional_bool("upgrade_disk");
     let current = server.product.at(now).clone();
-    let target = wanted.and_then(|wanted| match catalogue::product(wanted) {
+    let target = wanted.and_then(|wanted| match catalogue.product(wanted) {
         None => check.fail("The selected product is invalid.".into()),
-        Some(product) if !catalogue::available_upgrades(&current).contains(&product.id) => check
+        Some(product) if !catalogue.available_upgrades(&current).contains(&product.id) => check
             .fail(format!(
                 "The product {wanted} is not an available upgrade for this server."
             )),
@@ -150,8 +152,9 @@ pub async fn upgrade(
     };
     let months = catalogue::cycle_months(&server.billing_cycle).unwrap_or(1);
     let extra_ips = server.additional_ipv4;
-    let old_cost =
-        catalogue::product(&current).map_or(0, |p| catalogue::recurring_cost(p, months, extra_ips));
+    let old_cost = catalogue
+        .product(&current)
+        .map_or(0, |p| catalogue::recurring_cost(p, months, extra_ips));
     let new_cost = catalogue::recurring_cost(target, months, extra_ips);
     let server_id = server.id;
     let invoice = store.new_invoice(

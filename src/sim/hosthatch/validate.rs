@@ -80,29 +80,32 @@ pub fn deploy_request(
 ) -> Result<NewServer, Vec<String>> {
     let mut check = Checker::new(fields);
     let product = check.required_string("product").and_then(|id| {
-        catalogue::product(id).or_else(|| check.fail("The selected product is invalid.".into()))
+        store
+            .catalogue
+            .product(id)
+            .cloned()
+            .or_else(|| check.fail("The selected product is invalid.".into()))
     });
-    let location =
-        check
-            .required_string("location")
-            .and_then(|id| match catalogue::location_in_stock(id) {
-                None => check.fail("The selected location is invalid.".into()),
-                Some(false) => check.fail(format!(
-                    "The product {} is out of stock in {id}.",
-                    product.map_or("", |p| p.id)
-                )),
-                Some(true) => Some(id),
-            });
+    let location = check.required_string("location").and_then(|id| {
+        match store.catalogue.location_in_stock(id) {
+            None => check.fail("The selected location is invalid.".into()),
+            Some(false) => check.fail(format!(
+                "The product {} is out of stock in {id}.",
+                product.as_ref().map_or("", |p| p.id.as_str())
+            )),
+            Some(true) => Some(id),
+        }
+    });
     let billing = check.required_string("billing").and_then(|id| {
         catalogue::cycle_months(id)
             .map(|months| (id, months))
             .or_else(|| check.fail("The selected billing is invalid.".into()))
     });
     let image = check.required_string("image").and_then(|id| {
-        catalogue::IMAGES
-            .iter()
-            .find(|(image, _)| *image == id)
-            .map(|(image, _)| *image)
+        store
+            .catalogue
+            .image_name(id)
+            .map(|_| id.to_owned())
             .or_else(|| check.fail("The selected image is invalid.".into()))
     });
     let hostname = check.required_string("hostname").and_then(|name| {

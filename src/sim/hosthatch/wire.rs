@@ -32,16 +32,16 @@ pub struct ProductList<P> {
 #[derive(Debug, Serialize)]
 pub struct PlainProduct {
     #[serde(rename = "_id")]
-    pub id: &'static str,
-    pub name: &'static str,
-    pub description: &'static str,
+    pub id: String,
+    pub name: String,
+    pub description: String,
     pub options: PlainOptions,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PlainOptions {
-    pub locations: BTreeMap<&'static str, bool>,
-    pub images: Vec<&'static str>,
+    pub locations: BTreeMap<String, bool>,
+    pub images: Vec<String>,
     pub features: Vec<PlainFeature>,
     pub billing_cycles: Vec<&'static str>,
 }
@@ -58,16 +58,16 @@ pub struct PlainFeature {
 #[derive(Debug, Serialize)]
 pub struct PricedProduct {
     #[serde(rename = "_id")]
-    pub id: &'static str,
-    pub name: &'static str,
-    pub description: &'static str,
+    pub id: String,
+    pub name: String,
+    pub description: String,
     pub options: PricedOptions,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PricedOptions {
-    pub locations: BTreeMap<&'static str, bool>,
-    pub images: Vec<&'static str>,
+    pub locations: BTreeMap<String, bool>,
+    pub images: Vec<String>,
     pub features: Vec<PricedFeature>,
     pub billing_cycles: BTreeMap<&'static str, CyclePrice>,
 }
@@ -165,7 +165,7 @@ pub struct ServerProduct {
     pub name: String,
     pub location: String,
     pub image: String,
-    pub available_upgrades: Vec<&'static str>,
+    pub available_upgrades: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]

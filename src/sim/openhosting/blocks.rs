@@ -4,6 +4,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 /// Bytes per stored block.
 pub const BLOCK_SIZE: u64 = 64 * 1024;
 
@@ -103,6 +108,38 @@ impl SparseData {
     }
 }
 
+/// Saved as `{"block index": "base64 of the block", ...}`; only written blocks appear.
+impl Serialize for SparseData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let encoded: BTreeMap<u64, String> = self
+            .blocks
+            .iter()
+            .map(|(index, block)| (*index, STANDARD.encode(block.as_slice())))
+            .collect();
+        encoded.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SparseData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let encoded = BTreeMap::<u64, String>::deserialize(deserializer)?;
+        let mut blocks = BTreeMap::new();
+        for (index, text) in encoded {
+            let block = STANDARD.decode(text.as_bytes()).map_err(|error| {
+                D::Error::custom(format!("drive block {index} is not base64: {error}"))
+            })?;
+            if block.len() as u64 != BLOCK_SIZE {
+                return Err(D::Error::custom(format!(
+                    "drive block {index} has {} bytes, not {BLOCK_SIZE}",
+                    block.len()
+                )));
+            }
+            blocks.insert(index, Arc::new(block));
+        }
+        Ok(SparseData { blocks })
+    }
+}
+
 fn is_zero(bytes: &[u8]) -> bool {
     bytes.iter().all(|byte| *byte == 0)
 }
@@ -135,5 +172,17 @@ mod tests {
         let mut total = 0;
         data.for_each_piece(BLOCK_SIZE + 5, |piece| total += piece.len());
         assert_eq!(total as u64, BLOCK_SIZE + 5);
+    }
+
+    #[test]
+    fn saved_contents_load_back_and_bad_blocks_are_refused() {
+        let mut data = SparseData::default();
+        data.write(3 * BLOCK_SIZE + 7, b"persisted");
+        let saved = serde_json::to_string(&data).expect("serialize");
+        let loaded: SparseData = serde_json::from_str(&saved).expect("deserialize");
+        assert_eq!(loaded.read(3 * BLOCK_SIZE + 7, 9), b"persisted");
+        assert_eq!(loaded.stored_bytes(), BLOCK_SIZE);
+        let short = serde_json::from_str::<SparseData>(r#"{"1":"AAAA"}"#);
+        assert!(short.is_err_and(|error| error.to_string().contains("block 1")));
     }
 }

@@ -7,6 +7,7 @@ use std::io::Write;
 
 use flate2::write::{GzDecoder, GzEncoder};
 use flate2::Compression;
+use serde::{Deserialize, Serialize};
 
 use crate::sim::clock::VirtualSecs;
 use crate::sim::openhosting::blocks::SparseData;
@@ -34,7 +35,7 @@ impl Progress {
 }
 
 /// An imaging waiting or running.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ImagingJob {
     pub target: String,
     pub source: String,
@@ -53,7 +54,7 @@ pub struct Finished {
 }
 
 /// `gzip` or `gunzip`, the conversions `image` supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Conversion {
     Gzip,
     Gunzip,
@@ -86,7 +87,7 @@ pub enum ImagingError {
 }
 
 /// Imaging jobs in the order they run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ImagingQueue {
     jobs: VecDeque<ImagingJob>,
     last_finished_at: VirtualSecs,

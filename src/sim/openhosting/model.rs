@@ -17,14 +17,17 @@ pub const ALL_USERS: &str = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 pub const MAX_DRIVE_SIZE: u64 = 1 << 40;
 
 /// Everything the Open Hosting account holds; `Default` is the empty account after a reset.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct OpenHostingStore {
     pub user: String,
     pub drives: BTreeMap<String, Drive>,
     pub servers: BTreeMap<String, Server>,
     /// Keyed by (type, resource id).
+    #[serde(with = "resources_as_list")]
     pub resources: BTreeMap<(String, String), Resource>,
     pub imaging: ImagingQueue,
+    /// Faults are not saved with the state.
+    #[serde(skip)]
     pub faults: VendorFaults,
     /// When set, every create, start and imaging answers 402 `billing`.
     pub billing_blocked: bool,
@@ -98,7 +101,7 @@ impl VendorFaults {
 }
 
 /// A drive and its contents.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Drive {
     pub uuid: String,
     pub name: String,
@@ -117,7 +120,7 @@ pub struct Drive {
 }
 
 /// `active` or `stopped` (the simulator never shows paused, dumped or dead).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServerStatus {
     Active,
@@ -134,7 +137,7 @@ impl ServerStatus {
 }
 
 /// A server: its configuration keys as set, and its run state.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Server {
     pub uuid: String,
     /// Validated configuration keys (name, cpu, mem, devices, nics, vnc, tags, user:*).
@@ -175,7 +178,7 @@ pub fn is_device_key(key: &str) -> bool {
 }
 
 /// A static IP or a VLAN.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
     /// `ip` or `vlan`.
     pub kind: String,
@@ -183,6 +186,33 @@ pub struct Resource {
     pub name: String,
     pub tags: Vec<String>,
     pub user_meta: BTreeMap<String, String>,
+}
+
+/// Saves the resources as a list: JSON object keys cannot be (type, id) pairs.
+mod resources_as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Resource;
+
+    pub fn serialize<S: Serializer>(
+        resources: &BTreeMap<(String, String), Resource>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let list: Vec<&Resource> = resources.values().collect();
+        list.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<(String, String), Resource>, D::Error> {
+        let list = Vec::<Resource>::deserialize(deserializer)?;
+        Ok(list
+            .into_iter()
+            .map(|resource| ((resource.kind.clone(), resource.id.clone()), resource))
+            .collect())
+    }
 }
 
 impl OpenHostingStore {

@@ -51,7 +51,7 @@ pub fn dump(store: &TerrahostStore, now: VirtualSecs) -> Value {
         .servers
         .values()
         .map(|s| {
-            let mut shown = wire::server_detail(s, now);
+            let mut shown = wire::server_detail(s, now, &store.os_list);
             if let Value::Object(m) = &mut shown {
                 m.insert("id".into(), json!(s.id));
                 m.insert(

@@ -27,7 +27,8 @@ fn known_server(api: &Api, id: &str) -> Option<u64> {
 }
 
 pub async fn distributions(State(api): State<Api>) -> Response {
-    let data: Vec<Value> = model::distributions()
+    let distributions = api.store().os_list.distributions.clone();
+    let data: Vec<Value> = distributions
         .iter()
         .map(|d| json!({"dist_id": d.id.to_string(), "type_id": "1", "dist_name": d.name, "dist_value": d.value,
             "dist_logo": format!("/images/os/{}.png", d.value), "dist_description": "", "dist_active": "1"}))
@@ -36,11 +37,12 @@ pub async fn distributions(State(api): State<Api>) -> Response {
 }
 
 pub async fn operating_systems(State(api): State<Api>, Path(id): Path<String>) -> Response {
-    let Some(dist) = parse_id(&id).filter(|d| model::distributions().iter().any(|x| x.id == *d))
-    else {
+    let os_list = api.store().os_list.clone();
+    let Some(dist) = parse_id(&id).filter(|d| os_list.has_distribution(*d)) else {
         return wire::error(StatusCode::NOT_FOUND, "Distribution not found");
     };
-    let data: Vec<Value> = model::operating_systems()
+    let data: Vec<Value> = os_list
+        .operating_systems
         .iter()
         .filter(|o| o.dist_id == dist)
         .map(|o| json!({"os_id": o.id.to_string(), "dist_id": o.dist_id.to_string(), "os_name": o.name,

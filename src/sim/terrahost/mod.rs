@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod catalogue;
 pub mod model;
+pub mod os_list;
 pub mod servers;
 pub mod snapshots;
 pub mod wire;
@@ -64,8 +65,16 @@ impl Vendor {
 
     pub fn fresh_store(self) -> TerrahostStore {
         match self {
-            Vendor::Terrahost => TerrahostStore::seeded("terrahost.no", 3523),
-            Vendor::Gigahost => TerrahostStore::seeded("gigahost.no", 5101),
+            Vendor::Terrahost => TerrahostStore::seeded(self.domain(), 3523),
+            Vendor::Gigahost => TerrahostStore::seeded(self.domain(), 5101),
+        }
+    }
+
+    /// The customer domain that server names and reverse DNS end in.
+    pub fn domain(self) -> &'static str {
+        match self {
+            Vendor::Terrahost => "terrahost.no",
+            Vendor::Gigahost => "gigahost.no",
         }
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::sim::clock::VirtualSecs;
+use crate::sim::terrahost::os_list::OsList;
 
 /// Defaults of the simulated account; see `docs/terrahost.md`.
 pub const DEFAULT_USERNAME: &str = "hostform";
@@ -61,7 +62,7 @@ pub struct Quirks {
     pub token_lifetime_secs: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ip {
     pub id: u64,
     pub subnet_id: u64,
@@ -75,7 +76,7 @@ pub struct Ip {
     pub visible_from: VirtualSecs,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Subnet {
     pub id: u64,
     pub cidr: String,
@@ -84,7 +85,7 @@ pub struct Subnet {
     pub ns: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Server {
     pub id: u64,
     pub label: String,
@@ -123,7 +124,7 @@ impl Server {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
     pub id: u64,
     pub server_id: u64,
@@ -132,22 +133,6 @@ pub struct Snapshot {
     pub time: u64,
     pub listed_at: VirtualSecs,
     pub completed_at: VirtualSecs,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Os {
-    pub id: u64,
-    pub dist_id: u64,
-    pub name: &'static str,
-    pub release: &'static str,
-    pub version: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Distribution {
-    pub id: u64,
-    pub name: &'static str,
-    pub value: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,8 +148,10 @@ pub struct Package {
 }
 
 /// One vendor's simulated account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TerrahostStore {
+    /// Not saved: it follows from the vendor, see `terrahost::Vendor::fresh_store`.
+    #[serde(skip)]
     pub domain: &'static str,
     pub credentials: Credentials,
     /// Token -> virtual time it expires.
@@ -177,66 +164,9 @@ pub struct TerrahostStore {
     pub quirks: Quirks,
     pub next_id: u64,
     pub ipv4_orders: Vec<(u64, String)>,
-}
-
-pub fn distributions() -> Vec<Distribution> {
-    vec![
-        Distribution {
-            id: 1,
-            name: "CentOS",
-            value: "centos",
-        },
-        Distribution {
-            id: 2,
-            name: "Debian",
-            value: "debian",
-        },
-        Distribution {
-            id: 3,
-            name: "Ubuntu",
-            value: "ubuntu",
-        },
-    ]
-}
-
-pub fn operating_systems() -> Vec<Os> {
-    vec![
-        Os {
-            id: 47,
-            dist_id: 1,
-            name: "CentOS 6 64-bit",
-            release: "centos",
-            version: "6",
-        },
-        Os {
-            id: 60,
-            dist_id: 2,
-            name: "Debian 11 64-bit",
-            release: "debian",
-            version: "11",
-        },
-        Os {
-            id: 61,
-            dist_id: 2,
-            name: "Debian 12 64-bit",
-            release: "debian",
-            version: "12",
-        },
-        Os {
-            id: 72,
-            dist_id: 3,
-            name: "Ubuntu 18.04 LTS 64-bit",
-            release: "ubuntu",
-            version: "18.04",
-        },
-        Os {
-            id: 90,
-            dist_id: 3,
-            name: "Ubuntu 22.04 LTS 64-bit",
-            release: "ubuntu",
-            version: "22.04",
-        },
-    ]
+    /// Not saved with the state: it comes from the built-in defaults and `--fixtures`.
+    #[serde(skip)]
+    pub os_list: OsList,
 }
 
 pub fn packages(domain: &str) -> Vec<Package> {
@@ -334,6 +264,7 @@ impl TerrahostStore {
             quirks: Quirks::default(),
             next_id: 9000,
             ipv4_orders: Vec::new(),
+            os_list: OsList::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::sim::terrahost::model::{
-    operating_systems, Ip, DEFAULT_TOKEN_LIFETIME, INSTALL_SECS, IPV4_DELIVERY_SECS, POWER_SECS,
+    Ip, DEFAULT_TOKEN_LIFETIME, INSTALL_SECS, IPV4_DELIVERY_SECS, POWER_SECS,
 };
 use crate::sim::terrahost::{parse_id, wire, Api};
 use crate::support::totp;
@@ -113,7 +113,7 @@ pub async fn list(State(api): State<Api>) -> Response {
     let data: Vec<Value> = shown
         .iter()
         .filter_map(|id| store.servers.get(id))
-        .map(|s| wire::server_summary(s, now))
+        .map(|s| wire::server_summary(s, now, &store.os_list))
         .collect();
     wire::envelope(
         StatusCode::OK,
@@ -135,7 +135,7 @@ pub async fn show(State(api): State<Api>, Path(id): Path<String>) -> Response {
     match store.servers.get(&id) {
         Some(s) => wire::envelope(
             StatusCode::OK,
-            json!([wire::server_detail(s, now)]),
+            json!([wire::server_detail(s, now, &store.os_list)]),
             json!({}),
             store.quirks.malformed_json,
         ),
@@ -251,7 +251,7 @@ pub async fn reinstall(State(api): State<Api>, Path(id): Path<String>, body: Byt
             );
         }
         let os_id = id_field(body, "os_id").unwrap_or(0);
-        if !operating_systems().iter().any(|o| o.id == os_id) {
+        if store.os_list.os(os_id).is_none() {
             return wire::error(StatusCode::BAD_REQUEST, "Unknown operating system");
         }
         let password = random_hex(8);

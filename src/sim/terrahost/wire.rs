@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::sim::clock::VirtualSecs;
 use crate::sim::terrahost::model::{Ip, Server, Snapshot, Subnet};
+use crate::sim::terrahost::os_list::OsList;
 
 /// `{"meta": {status, status_message, ...extra}, "data": data}` (no `data` when null).
 pub fn envelope(status: StatusCode, data: Value, extra_meta: Value, malformed: bool) -> Response {
@@ -85,11 +86,8 @@ fn subnet_json(server: u64, s: &Subnet) -> Value {
     })
 }
 
-fn os_json(os_id: u64) -> Value {
-    let os = crate::sim::terrahost::model::operating_systems()
-        .into_iter()
-        .find(|o| o.id == os_id);
-    match os {
+fn os_json(os_id: u64, os_list: &OsList) -> Value {
+    match os_list.os(os_id) {
         Some(os) => json!({
             "os_id": os.id.to_string(), "os_name": os.name, "os_release": os.release,
             "os_dedicated_only": "0", "os_minram": "0", "os_custom_partition": "1",
@@ -100,7 +98,7 @@ fn os_json(os_id: u64) -> Value {
 }
 
 /// A server as `GET /servers` lists it.
-pub fn server_summary(s: &Server, now: VirtualSecs) -> Value {
+pub fn server_summary(s: &Server, now: VirtualSecs, os_list: &OsList) -> Value {
     let mut v = json!({
         "srv_id": s.id.to_string(), "srv_tag": "0", "product_id": s.product_id.to_string(),
         "cust_id": "19998", "node_id": "0", "pmx_id": "4", "os_id": s.os_id.to_string(),
@@ -119,7 +117,7 @@ pub fn server_summary(s: &Server, now: VirtualSecs) -> Value {
         "srv_suspended": false, "srv_custom_partition": "1", "srv_new": false,
         "srv_location": s.location, "srv_type": s.kind,
         "srv_primary_ip": s.ips.first().map(|ip| ip.address.clone()).unwrap_or_default(),
-        "os": os_json(s.os_id),
+        "os": os_json(s.os_id, os_list),
         "ips": s.visible_ips(now).map(ip_json).collect::<Vec<_>>(),
         "cancelled": null,
     });
@@ -130,8 +128,8 @@ pub fn server_summary(s: &Server, now: VirtualSecs) -> Value {
 }
 
 /// A server as `GET /servers/{id}` shows it (inside a one-element `data` list).
-pub fn server_detail(s: &Server, now: VirtualSecs) -> Value {
-    let mut v = server_summary(s, now);
+pub fn server_detail(s: &Server, now: VirtualSecs, os_list: &OsList) -> Value {
+    let mut v = server_summary(s, now, os_list);
     if let Value::Object(m) = &mut v {
         m.remove("srv_primary_ip");
         m.remove("srv_status_method");

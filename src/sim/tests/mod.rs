@@ -4,9 +4,11 @@
 mod auth_and_catalogue;
 mod deploy;
 mod faults_and_admin;
+mod fixtures;
 mod hoster;
 mod keys;
 mod openhosting;
+mod persistence;
 mod server_actions;
 mod terrahost;
 
@@ -14,7 +16,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use crate::sim::{spawn_on_loopback, SimConfig};
+use crate::sim::{spawn_on_loopback, spawn_state_on_loopback, SimConfig, SimState};
 
 pub const TOKEN: &str = "test-token";
 pub const API: &str = "/hosthatch/api/v1";
@@ -41,8 +43,19 @@ impl TestSim {
             time_scale: 1.0,
             token: TOKEN.to_owned(),
             log_requests: false,
+            ..SimConfig::default()
         })
         .await;
+        TestSim {
+            base,
+            client: reqwest::Client::new(),
+            _stop: stop,
+        }
+    }
+
+    /// Serves an existing `state` (give it `token: TOKEN`).
+    pub async fn start_with_state(state: SimState) -> TestSim {
+        let (base, stop) = spawn_state_on_loopback(state).await;
         TestSim {
             base,
             client: reqwest::Client::new(),

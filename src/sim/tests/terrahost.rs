@@ -12,7 +12,7 @@ use crate::support::totp;
 
 const TH: &str = "/terrahost/api/v3";
 
-async fn send(
+pub(super) async fn send(
     sim: &TestSim,
     method: Method,
     path: &str,
@@ -36,7 +36,7 @@ fn code() -> String {
     totp::totp_now(&totp::decode_base32(DEFAULT_TOTP_SECRET).unwrap())
 }
 
-async fn login(sim: &TestSim) -> String {
+pub(super) async fn login(sim: &TestSim) -> String {
     let body = json!({"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD, "code": code()});
     let (status, text) = send(sim, Method::POST, "/authenticate", None, Some(body)).await;
     assert_eq!(status, 200, "{text}");
