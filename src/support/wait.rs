@@ -118,6 +118,30 @@ where
     }
 }
 
+/// Reads up to `reads` times (at least once), pausing `pause(attempt)` before each read after
+/// the first, until `read` finds something. `Ok(None)` means every read missed: how a client
+/// confirms that an object is really gone, or that nothing new appeared, when the vendor's
+/// lists lag behind or briefly leave out live objects.
+pub async fn read_until_found<T, E, F, Fut>(
+    reads: u32,
+    pause: impl Fn(u32) -> Duration,
+    mut read: F,
+) -> Result<Option<T>, E>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<Option<T>, E>>,
+{
+    for attempt in 0..reads.max(1) {
+        if attempt > 0 {
+            tokio::time::sleep(pause(attempt)).await;
+        }
+        if let Some(found) = read(attempt).await? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
 /// The pause after check `attempt`: `interval * 1.5^attempt`, +-20% jitter, capped at ten
 /// intervals and at [`MAX_POLL_PAUSE`].
 pub fn poll_pause(interval: Duration, attempt: u32) -> Duration {
@@ -142,6 +166,32 @@ fn format_waited(waited: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn read_until_found_stops_at_the_first_find_or_after_every_read_missed() {
+        let reads = std::cell::Cell::new(0);
+        let found = read_until_found(
+            3,
+            |_| Duration::ZERO,
+            |attempt| {
+                reads.set(reads.get() + 1);
+                async move { Ok::<_, ()>((attempt == 1).then_some("there")) }
+            },
+        )
+        .await;
+        assert_eq!((found, reads.get()), (Ok(Some("there")), 2));
+        reads.set(0);
+        let missed = read_until_found(
+            3,
+            |_| Duration::ZERO,
+            |_| {
+                reads.set(reads.get() + 1);
+                async { Ok::<Option<()>, ()>(None) }
+            },
+        )
+        .await;
+        assert_eq!((missed, reads.get()), (Ok(None), 3));
+    }
 
     fn spec(timeout: Duration) -> WaitSpec {
         WaitSpec {

@@ -13,7 +13,8 @@ use super::jobs::{wait_job, JobError};
 use super::models::JobOutput;
 use super::vm_state::pending_candidate;
 use crate::support::diag::api_error_diag;
-use crate::support::WaitError;
+use crate::support::wait::read_until_found;
+use crate::support::{ApiError, WaitError};
 use crate::tfplugin::provider::Ctx;
 use crate::tfplugin::{Diagnostics, Value};
 
@@ -81,23 +82,26 @@ pub async fn start_creation(
     };
     if error.outcome_unknown() {
         if let Some(before) = &before {
-            for attempt in 0..3 {
-                if attempt > 0 {
-                    tokio::time::sleep(ctx.client.poll_interval).await;
-                }
-                if let Some(id) = ctx
-                    .client
-                    .list_vms()
-                    .await
-                    .ok()
-                    .and_then(|after| single_new(before, &after))
-                {
-                    diags.warning(
-                        format!("Adopted HosterAPI VM {id}"),
-                        format!("The answer to the creation request was lost ({error}), but a new VM {id} appeared; Terraform manages it instead of creating another. Its root password was in the lost answer's job and is unknown: reset it in the control panel or reinstall the VM."),
-                    );
-                    return Some(Started::Adopted(id));
-                }
+            let appeared = read_until_found(
+                3,
+                |_| ctx.client.poll_interval,
+                |_| async {
+                    Ok::<_, ApiError>(
+                        ctx.client
+                            .list_vms()
+                            .await
+                            .ok()
+                            .and_then(|after| single_new(before, &after)),
+                    )
+                },
+            )
+            .await;
+            if let Ok(Some(id)) = appeared {
+                diags.warning(
+                    format!("Adopted HosterAPI VM {id}"),
+                    format!("The answer to the creation request was lost ({error}), but a new VM {id} appeared; Terraform manages it instead of creating another. Its root password was in the lost answer's job and is unknown: reset it in the control panel or reinstall the VM."),
+                );
+                return Some(Started::Adopted(id));
             }
         }
     }

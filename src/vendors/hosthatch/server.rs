@@ -15,6 +15,7 @@ use super::api::{DeployRequest, HostHatchClient, CREDENTIALS};
 use super::models::{Order, Server};
 use super::server_waits::{apply_power, wait_active, wait_gone, wait_product};
 use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::wait::read_until_found;
 use crate::support::ApiError;
 use crate::tfplugin::plan::Plan;
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
@@ -293,14 +294,8 @@ async fn images_of(client: &HostHatchClient, product: Option<&str>) -> Vec<Strin
 /// After a deploy whose answer was lost: the one new server with `hostname` that was not in
 /// `before`, looked for a few times since a new server may take a moment to be listed.
 async fn find_orphan(ctx: &Ctx<HostHatchClient>, hostname: &str, before: &[i64]) -> Option<i64> {
-    for attempt in 0..3 {
-        if attempt > 0 {
-            tokio::time::sleep(ctx.client.poll_interval).await;
-        }
-        let Ok(servers) = ctx.client.list_servers().await else {
-            continue;
-        };
-        let mut new: Vec<i64> = servers
+    let newest_new = |servers: Vec<Server>| {
+        servers
             .iter()
             .filter(|s| {
                 s.hostname
@@ -310,13 +305,15 @@ async fn find_orphan(ctx: &Ctx<HostHatchClient>, hostname: &str, before: &[i64])
                     && !s.is_cancelled()
             })
             .map(|s| s.id)
-            .collect();
-        new.sort_unstable();
-        if let Some(newest) = new.last() {
-            return Some(*newest);
-        }
-    }
-    None
+            .max()
+    };
+    let found = read_until_found(
+        3,
+        |_| ctx.client.poll_interval,
+        |_| async { Ok::<_, ApiError>(ctx.client.list_servers().await.ok().and_then(newest_new)) },
+    )
+    .await;
+    found.ok().flatten()
 }
 
 /// Reads back after a change; on failure, `fallback` with unknowns nulled and an error.

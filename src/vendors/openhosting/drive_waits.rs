@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::api::{OpenHostingClient, CREDENTIALS};
 use super::models::{imaging, Imaging};
-use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::diag::wait_error_diag;
 use crate::support::{wait_for, Poll, WaitSpec};
 use crate::tfplugin::provider::Ctx;
 use crate::tfplugin::Diagnostics;
@@ -77,38 +77,36 @@ pub async fn destroy_when_unclaimed(
     uuid: &str,
     diags: &mut Diagnostics,
 ) {
-    let deadline = tokio::time::Instant::now() + ctx.timeout;
-    let mut attempt: u32 = 0;
-    loop {
-        let error = match ctx.client.destroy_drive(uuid).await {
-            Ok(()) => return,
-            Err(e) if e.is_not_found() => return,
-            Err(e) => e,
-        };
-        let now = tokio::time::Instant::now();
-        if error.status() != Some(409) || now >= deadline || ctx.cancel.is_cancelled() {
-            let claimed = match ctx.client.drive_info(uuid).await {
-                Ok(info) => info.list("claimed"),
-                Err(_) => Vec::new(),
-            };
-            let summary = if claimed.is_empty() {
-                format!("Cannot destroy Open Hosting drive {uuid}")
-            } else {
-                format!(
-                    "Cannot destroy Open Hosting drive {uuid}: still claimed by server(s) {}",
-                    claimed.join(", ")
-                )
-            };
-            api_error_diag(diags, &summary, &error, CREDENTIALS);
-            return;
+    let spec = WaitSpec {
+        what: format!("drive {uuid} to be released by its servers and destroyed"),
+        poll_interval: ctx.client.poll_interval,
+        timeout: ctx.timeout,
+        cancel: ctx.cancel.clone(),
+    };
+    let destroyed = wait_for(spec, |_| async {
+        match ctx.client.destroy_drive(uuid).await {
+            Ok(()) => Ok(Poll::Done(())),
+            Err(e) if e.is_not_found() => Ok(Poll::Done(())),
+            Err(e) if e.status() == Some(409) => {
+                log::info!("drive {uuid} is busy (claimed by a server); retrying destroy");
+                Ok(Poll::Pending("claimed by a server".to_string()))
+            }
+            Err(e) => Err(e),
         }
-        log::info!("drive {uuid} is busy (claimed by a server); retrying destroy");
-        let pause =
-            crate::support::wait::poll_pause(ctx.client.poll_interval, attempt).min(deadline - now);
-        tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
-            _ = ctx.cancel.cancelled() => {}
-        }
-        attempt += 1;
-    }
+    })
+    .await;
+    let Err(error) = destroyed else { return };
+    let claimed = match ctx.client.drive_info(uuid).await {
+        Ok(info) => info.list("claimed"),
+        Err(_) => Vec::new(),
+    };
+    let summary = if claimed.is_empty() {
+        format!("Cannot destroy Open Hosting drive {uuid}")
+    } else {
+        format!(
+            "Cannot destroy Open Hosting drive {uuid}: still claimed by server(s) {}",
+            claimed.join(", ")
+        )
+    };
+    wait_error_diag(diags, &summary, &error, CREDENTIALS);
 }

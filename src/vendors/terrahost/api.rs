@@ -16,6 +16,7 @@ use serde_json::{json, Value as Json};
 use super::models::{Envelope, Server, Snapshot};
 use super::session::Session;
 use super::Brand;
+use crate::support::wait::read_until_found;
 use crate::support::{ApiError, Idempotency, Response};
 
 /// The configured client every resource and data source of one provider uses.
@@ -134,20 +135,22 @@ impl TerrahostClient {
     /// `GET /servers/{id}`, a missing server confirmed by [`Self::absence_reads`] reads in a
     /// row (the list has been seen to leave out live servers for a while).
     pub async fn get_server_confirmed(&self, id: i64) -> Result<Option<Server>, ApiError> {
-        for attempt in 0..self.absence_reads.max(1) {
-            if attempt > 0 {
-                tokio::time::sleep(self.poll_interval * (attempt + 1)).await;
-            }
-            if let Some(server) = self.get_server(id).await? {
-                return Ok(Some(server));
-            }
-            log::debug!(
-                "server {id} not found (read {} of {})",
-                attempt + 1,
-                self.absence_reads
-            );
-        }
-        Ok(None)
+        read_until_found(
+            self.absence_reads,
+            |attempt| self.poll_interval * (attempt + 1),
+            |attempt| async move {
+                let server = self.get_server(id).await?;
+                if server.is_none() {
+                    log::debug!(
+                        "server {id} not found (read {} of {})",
+                        attempt + 1,
+                        self.absence_reads
+                    );
+                }
+                Ok(server)
+            },
+        )
+        .await
     }
 
     /// `PUT /servers/{id}/name`.

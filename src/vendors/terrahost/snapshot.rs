@@ -11,6 +11,7 @@ use super::api::TerrahostClient;
 use super::models::Snapshot;
 use super::{id_of, numeric_id, settle_unknowns, type_name, Brand};
 use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::wait::read_until_found;
 use crate::support::{wait_for, ApiError, Poll, WaitSpec};
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
 use crate::tfplugin::{timeouts, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
@@ -57,21 +58,18 @@ async fn find_confirmed(
     server: i64,
     snap: i64,
 ) -> Result<Option<Snapshot>, ApiError> {
-    for attempt in 0..client.absence_reads.max(1) {
-        if attempt > 0 {
-            tokio::time::sleep(client.poll_interval * (attempt + 1)).await;
-        }
-        match client.list_snapshots(server).await {
-            Ok(list) => {
-                if let Some(found) = list.into_iter().find(|s| s.snap_id == Some(snap)) {
-                    return Ok(Some(found));
-                }
+    read_until_found(
+        client.absence_reads,
+        |attempt| client.poll_interval * (attempt + 1),
+        |_| async {
+            match client.list_snapshots(server).await {
+                Ok(list) => Ok(list.into_iter().find(|s| s.snap_id == Some(snap))),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
             }
-            Err(e) if e.is_not_found() => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(None)
+        },
+    )
+    .await
 }
 
 async fn wait_completed(
