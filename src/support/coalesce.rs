@@ -46,6 +46,12 @@ struct OpenBatch<T> {
     answer: watch::Receiver<Option<Listed<T>>>,
 }
 
+impl<T: Clone + Send + Sync> Default for Coalescer<T> {
+    fn default() -> Self {
+        Self::from_env()
+    }
+}
+
 impl<T: Clone + Send + Sync> Coalescer<T> {
     /// Batches reads that arrive within `window` of the first.
     pub fn new(window: Duration) -> Self {
