@@ -85,18 +85,20 @@ impl<T: Clone + Send + Sync> Coalescer<T> {
     }
 
     /// The object `is_wanted` picks: from a list call shared with concurrent reads, or from
-    /// `get` when it reads alone or the list does not show it.
-    pub async fn read<L, LF, G, GF>(
+    /// `get` when it reads alone or the list does not show it. `get` may answer `T` or, where
+    /// it reports a missing object as `None`, `Option<T>`.
+    pub async fn read<R, L, LF, G, GF>(
         &self,
         is_wanted: impl Fn(&T) -> bool,
         list: L,
         get: G,
-    ) -> Result<T, ApiError>
+    ) -> Result<R, ApiError>
     where
+        R: From<T>,
         L: FnOnce() -> LF,
         LF: Future<Output = Result<Vec<T>, ApiError>>,
         G: FnOnce() -> GF,
-        GF: Future<Output = Result<T, ApiError>>,
+        GF: Future<Output = Result<R, ApiError>>,
     {
         let Some(window) = self.window else {
             return get().await;
@@ -125,7 +127,7 @@ impl<T: Clone + Send + Sync> Coalescer<T> {
         };
         match listed.as_ref() {
             Ok(objects) => match objects.iter().find(|o| is_wanted(o)) {
-                Some(found) => Ok(found.clone()),
+                Some(found) => Ok(found.clone().into()),
                 None => get().await,
             },
             Err(e) => Err(e.clone()),

@@ -5,44 +5,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value as Jv;
-use tokio::task::JoinSet;
-
-use super::api::HostHatchClient;
 use super::lifecycle_tests::{planned_server, start};
 use super::server::ServerResource;
 use super::ssh_key::{key_state, SshKeyResource};
 use crate::tfplugin::provider::Resource;
 use crate::tfplugin::{Diagnostics, Value};
+use crate::vendors::test_refresh::refresh;
 use crate::vendors::test_support::{ctx, Sim};
 
-/// Reads every state at once, as Terraform's refresh does; results in the order given.
-async fn refresh(
-    resource: Arc<dyn Resource<HostHatchClient>>,
-    client: &Arc<HostHatchClient>,
-    states: &[Value],
-) -> Vec<Value> {
-    let mut reads = JoinSet::new();
-    for (i, state) in states.iter().cloned().enumerate() {
-        let c = ctx(client, Duration::from_secs(30));
-        let resource = resource.clone();
-        reads.spawn(async move {
-            let mut d = Diagnostics::default();
-            let read = resource.read(&c, &state, &mut d).await;
-            assert!(!d.has_errors(), "{d:?}");
-            (i, read)
-        });
-    }
-    let mut read = reads.join_all().await;
-    read.sort_by_key(|(i, _)| *i);
-    read.into_iter().map(|(_, v)| v).collect()
-}
-
-/// Requests per route since `before` (a `/_sim/stats` answer).
-async fn requests_since(sim: &Sim, before: &Jv, route: &str) -> u64 {
-    let now = sim.get("stats").await;
-    let count = |stats: &Jv| stats["hosthatch"][route].as_u64().unwrap_or(0);
-    count(&now) - count(before)
+async fn requests_since(sim: &Sim, before: &serde_json::Value, route: &str) -> u64 {
+    crate::vendors::test_refresh::requests_since(sim, before, "hosthatch", route).await
 }
 
 #[tokio::test]
@@ -105,6 +77,11 @@ async fn a_refresh_of_servers_shares_the_server_list() {
     let lists = requests_since(&sim, &before, "GET /servers").await;
     assert!((1..=2).contains(&lists), "{lists} list calls");
     assert_eq!(requests_since(&sim, &before, "GET /servers/{id}").await, 0);
+    assert_eq!(
+        requests_since(&sim, &before, "GET /servers/{id}/status").await,
+        8,
+        "the power status has no list: one request per server"
+    );
 
     for state in &states {
         let mut d = Diagnostics::default();
