@@ -17,7 +17,9 @@
 //! `HOSTFORM_COALESCE_READS=0` (read when the provider is configured) turns coalescing off, for
 //! benchmarks comparing before and after.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -71,13 +73,7 @@ impl<T: Clone + Send + Sync> Coalescer<T> {
 
     /// [`COALESCE_WINDOW`], or disabled when [`COALESCE_ENV`] says so.
     pub fn from_env() -> Self {
-        let off = std::env::var(COALESCE_ENV).is_ok_and(|v| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "0" | "false" | "off"
-            )
-        });
-        if off {
+        if coalescing_is_off() {
             Self::disabled()
         } else {
             Self::new(COALESCE_WINDOW)
@@ -152,6 +148,49 @@ impl<T: Clone + Send + Sync> Coalescer<T> {
     fn close(&self) -> usize {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         open.take().map_or(0, |batch| batch.readers)
+    }
+}
+
+fn coalescing_is_off() -> bool {
+    std::env::var(COALESCE_ENV).is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "0" | "false" | "off"
+        )
+    })
+}
+
+/// One [`Coalescer`] per key, for lists scoped to a parent (the snapshots of one server).
+#[derive(Debug)]
+pub struct CoalescerPerKey<K, T> {
+    off: bool,
+    by_key: Mutex<HashMap<K, Arc<Coalescer<T>>>>,
+}
+
+impl<K, T> Default for CoalescerPerKey<K, T> {
+    fn default() -> Self {
+        CoalescerPerKey {
+            off: coalescing_is_off(),
+            by_key: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash, T: Clone + Send + Sync> CoalescerPerKey<K, T> {
+    /// The coalescer of the reads under `key`.
+    pub fn of(&self, key: K) -> Arc<Coalescer<T>> {
+        let mut by_key = self.by_key.lock().unwrap_or_else(|e| e.into_inner());
+        let off = self.off;
+        by_key
+            .entry(key)
+            .or_insert_with(|| {
+                Arc::new(if off {
+                    Coalescer::disabled()
+                } else {
+                    Coalescer::new(COALESCE_WINDOW)
+                })
+            })
+            .clone()
     }
 }
 
