@@ -1,9 +1,10 @@
 //! Coalesced reads: Terraform refreshes each resource with its own ReadResource call, so reads
-//! of one type that arrive within [`COALESCE_WINDOW`] of each other share one list call
-//! instead of one GET each.
+//! of one type that arrive together share one list call instead of one GET each.
 //!
-//! The first read opens a batch and waits out the window; reads arriving meanwhile join it.
-//! When the window closes nobody else can join, and then:
+//! The first read opens a batch; reads arriving meanwhile join it. The batch closes when no
+//! read has joined for [`COALESCE_QUIET`], and at the latest [`COALESCE_WINDOW`] after it
+//! opened (Terraform starts its reads in bursts, so a lone read or a burst pays only the quiet
+//! gap). Once closed nobody else can join, and then:
 //! - a lone read does its own single GET, costing what it did before coalescing;
 //! - otherwise one list call is made and every read takes its object from that answer. The
 //!   list starts after every read of the batch was asked for, so no read gets data older than
@@ -27,8 +28,11 @@ use tokio::sync::watch;
 
 use super::http::ApiError;
 
-/// How long the first read of a batch waits for others to join it.
+/// The longest a batch stays open for reads to join it.
 pub const COALESCE_WINDOW: Duration = Duration::from_millis(20);
+
+/// A batch closes once no read has joined it for this long.
+pub const COALESCE_QUIET: Duration = Duration::from_millis(3);
 
 /// The environment variable that turns coalescing off when set to `0`, `false` or `off`.
 pub const COALESCE_ENV: &str = "HOSTFORM_COALESCE_READS";
@@ -112,7 +116,7 @@ impl<T: Clone + Send + Sync> Coalescer<T> {
                 }
             }
             Opened(sender) => {
-                tokio::time::sleep(window).await;
+                self.wait_for_quiet(window).await;
                 if self.close() <= 1 {
                     return get().await;
                 }
@@ -142,6 +146,27 @@ impl<T: Clone + Send + Sync> Coalescer<T> {
         let (sender, answer) = watch::channel(None);
         *open = Some(OpenBatch { readers: 1, answer });
         Opened(sender)
+    }
+
+    /// Returns when no read joined the open batch for [`COALESCE_QUIET`], or `window` after
+    /// it opened.
+    async fn wait_for_quiet(&self, window: Duration) {
+        let closes_at = tokio::time::Instant::now() + window;
+        let mut readers = 1;
+        loop {
+            let pause = COALESCE_QUIET.min(closes_at - tokio::time::Instant::now());
+            tokio::time::sleep(pause).await;
+            let now_readers = self.readers();
+            if now_readers == readers || tokio::time::Instant::now() >= closes_at {
+                return;
+            }
+            readers = now_readers;
+        }
+    }
+
+    fn readers(&self) -> usize {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.as_ref().map_or(0, |batch| batch.readers)
     }
 
     /// Ends the open batch so later reads start a new one; returns how many reads it has.
@@ -318,6 +343,40 @@ mod tests {
         let mut ids: Vec<usize> = got.into_iter().map(|r| r.unwrap().id).collect();
         ids.sort();
         assert_eq!(ids, (0..50).collect::<Vec<_>>());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_closes_after_a_quiet_gap_or_at_the_latest_after_the_window() {
+        let vendor = Vendor::with(100);
+        let coalescer = coalescer();
+        let mut reads = JoinSet::new();
+        let step = COALESCE_QUIET / 2;
+        for id in 0..4 {
+            reads.spawn(read(&coalescer, &vendor, id));
+            sleep(step).await;
+        }
+        sleep(COALESCE_QUIET * 2).await;
+        assert_eq!(
+            vendor.calls(),
+            (1, 0),
+            "one list for the burst, closed when quiet"
+        );
+        reads.join_all().await;
+
+        let mut reads = JoinSet::new();
+        let started = tokio::time::Instant::now();
+        let mut id = 10;
+        while started.elapsed() < COALESCE_WINDOW * 2 {
+            reads.spawn(read(&coalescer, &vendor, id));
+            id += 1;
+            sleep(step).await;
+        }
+        reads.join_all().await;
+        let (lists, gets) = vendor.calls();
+        assert!(
+            lists >= 3 && gets == 0,
+            "a steady stream is cut every window: {lists} lists"
+        );
     }
 
     #[tokio::test(start_paused = true)]
