@@ -5,6 +5,8 @@ pub mod hosthatch;
 pub mod openhosting;
 pub mod terrahost;
 #[cfg(test)]
+mod test_refresh;
+#[cfg(test)]
 mod test_support;
 
 use crate::docs::Catalogue;

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value as Json};
 
 use super::models::{Envelope, Key, Order, Product, Server};
+use crate::support::coalesce::Coalescer;
 use crate::support::{ApiClient, ApiError, Idempotency, Response};
 
 /// Where credentials come from, for error advice.
@@ -27,6 +28,14 @@ pub const CREDENTIALS: &str =
 pub struct HostHatchClient {
     pub api: ApiClient,
     pub poll_interval: Duration,
+    pub reads: CoalescedReads,
+}
+
+/// Refresh reads of servers and keys, shared as `GET /servers` and `GET /keys`.
+#[derive(Debug, Default)]
+pub struct CoalescedReads {
+    servers: Coalescer<Server>,
+    keys: Coalescer<Key>,
 }
 
 /// What `POST /deploy` needs.
@@ -117,6 +126,18 @@ impl HostHatchClient {
         )
     }
 
+    /// [`Self::get_server`] for a refresh: concurrent ones share a `GET /servers`.
+    pub async fn read_server(&self, id: i64) -> Result<Server, ApiError> {
+        self.reads
+            .servers
+            .read(
+                |s| s.id == id,
+                || self.list_servers(),
+                || self.get_server(id),
+            )
+            .await
+    }
+
     /// `GET /servers/{id}/status`: `online`, `offline`, ...
     pub async fn server_status(&self, id: i64) -> Result<String, ApiError> {
         let response = self.api.get(&format!("/servers/{id}/status")).await?;
@@ -197,6 +218,18 @@ impl HostHatchClient {
         }
         let listed = self.list_keys().await?.into_iter().find(|k| k.id == id);
         Ok(listed.unwrap_or(key))
+    }
+
+    /// [`Self::get_key`] for a refresh: concurrent ones share a `GET /keys`.
+    pub async fn read_key(&self, id: i64) -> Result<Key, ApiError> {
+        self.reads
+            .keys
+            .read(
+                |k| k.id == id && k.is_complete(),
+                || self.list_keys(),
+                || self.get_key(id),
+            )
+            .await
     }
 
     /// `POST /keys`.

@@ -25,17 +25,18 @@ async fn server_ids(sim: &Sim) -> Vec<String> {
         .collect()
 }
 
-async fn start() -> (Sim, Arc<HostHatchClient>) {
+pub(super) async fn start() -> (Sim, Arc<HostHatchClient>) {
     let sim = Sim::start(1000.0).await;
     let settings = sim.http_settings("/hosthatch/api/v1", Auth::Bearer(TOKEN.into()));
     let client = Arc::new(HostHatchClient {
         api: Sim::api(settings).with_error_parser(super::models::error_message),
         poll_interval: Duration::from_millis(5),
+        reads: Default::default(),
     });
     (sim, client)
 }
 
-fn planned_server(power_state: Value) -> Value {
+pub(super) fn planned_server(power_state: Value) -> Value {
     let mut v = Value::null_object(&super::server::schema().block.implied_type());
     for (k, x) in [
         ("product", "nvme-2gb"),

@@ -9,6 +9,8 @@ pub mod data_ssh_keys;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod models;
+#[cfg(test)]
+mod refresh_tests;
 pub mod server;
 mod server_waits;
 pub mod ssh_key;
@@ -115,6 +117,7 @@ impl Provider for HostHatchProvider {
                     .with_error_parser(models::error_message)
                     .with_cancel(stop),
                 poll_interval: connection.poll_interval,
+                reads: Default::default(),
             }),
             Err(e) => {
                 diags.error("Cannot set up the HostHatch client", e.to_string());

@@ -241,7 +241,7 @@ async fn fetch_state(
     id: i64,
     base: &Value,
 ) -> Result<Option<Value>, ApiError> {
-    let server = match client.get_server(id).await {
+    let server = match client.read_server(id).await {
         Err(e) if e.is_not_found() => return Ok(None),
         other => other?,
     };

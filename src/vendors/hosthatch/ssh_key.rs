@@ -104,7 +104,7 @@ impl Resource<HostHatchClient> for SshKeyResource {
             );
             return current.clone();
         };
-        match ctx.client.get_key(id).await {
+        match ctx.client.read_key(id).await {
             Ok(key) => key_state(current, &key),
             Err(e) if e.is_not_found() => Value::Null,
             Err(e) => {

@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json};
 
 use super::models::{props_list, Props};
 use super::upload::UploadSettings;
+use crate::support::coalesce::Coalescer;
 use crate::support::{ApiClient, ApiError, Body, Idempotency, Response};
 
 /// Where credentials come from, for error advice.
@@ -24,6 +25,14 @@ pub struct OpenHostingClient {
     pub api: ApiClient,
     pub poll_interval: Duration,
     pub upload: UploadSettings,
+    pub reads: CoalescedReads,
+}
+
+/// Refresh reads of drives and servers, shared as `GET /drives/info` and `GET /servers/info`.
+#[derive(Debug, Default)]
+pub struct CoalescedReads {
+    drives: Coalescer<Props>,
+    servers: Coalescer<Props>,
 }
 
 fn object(response: &Response) -> Result<Props, ApiError> {
@@ -92,6 +101,18 @@ impl OpenHostingClient {
         objects(&self.api.get("/drives/info").await?)
     }
 
+    /// [`Self::drive_info`] for a refresh: concurrent ones share a `GET /drives/info`.
+    pub async fn read_drive(&self, uuid: &str) -> Result<Props, ApiError> {
+        self.reads
+            .drives
+            .read(
+                |p| p.id("drive").as_deref() == Some(uuid),
+                || self.drives_info(),
+                || self.drive_info(uuid),
+            )
+            .await
+    }
+
     pub async fn create_drive(&self, body: &Map<String, Json>) -> Result<Props, ApiError> {
         self.post_props("/drives/create", body, Idempotency::Once)
             .await
@@ -154,6 +175,18 @@ impl OpenHostingClient {
 
     pub async fn servers_info(&self) -> Result<Vec<Props>, ApiError> {
         objects(&self.api.get("/servers/info").await?)
+    }
+
+    /// [`Self::server_info`] for a refresh: concurrent ones share a `GET /servers/info`.
+    pub async fn read_server(&self, uuid: &str) -> Result<Props, ApiError> {
+        self.reads
+            .servers
+            .read(
+                |p| p.id("server").as_deref() == Some(uuid),
+                || self.servers_info(),
+                || self.server_info(uuid),
+            )
+            .await
     }
 
     pub async fn create_server(

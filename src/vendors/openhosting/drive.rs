@@ -261,7 +261,7 @@ impl Resource<OpenHostingClient> for DriveResource {
         let Some(uuid) = drive_id(current) else {
             return Value::Null;
         };
-        match ctx.client.drive_info(&uuid).await {
+        match ctx.client.read_drive(&uuid).await {
             Ok(p) => drive_state(current, &p),
             Err(e) if e.is_not_found() => Value::Null,
             Err(e) => {

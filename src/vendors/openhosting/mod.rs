@@ -168,6 +168,7 @@ impl Provider for OpenHostingProvider {
                     chunk_size,
                     concurrency,
                 },
+                reads: Default::default(),
             }),
             Err(e) => {
                 diags.error("Cannot set up the Open Hosting client", e.to_string());

@@ -218,7 +218,7 @@ impl Resource<OpenHostingClient> for ServerResource {
         let Some(uuid) = server_id(current) else {
             return Value::Null;
         };
-        match ctx.client.server_info(&uuid).await {
+        match ctx.client.read_server(&uuid).await {
             Ok(p) => {
                 let mut state = server_state(current, &p, empty_state());
                 if current.get("nic").is_null() || current.get("vnc").is_null() {

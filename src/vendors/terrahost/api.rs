@@ -16,6 +16,7 @@ use serde_json::{json, Value as Json};
 use super::models::{Envelope, Server, Snapshot};
 use super::session::Session;
 use super::Brand;
+use crate::support::coalesce::CoalescerPerKey;
 use crate::support::wait::read_until_found;
 use crate::support::{ApiError, Idempotency, Response};
 
@@ -29,6 +30,8 @@ pub struct TerrahostClient {
     pub absence_reads: u32,
     /// One lock per server: snapshot creations of a server are found by name, one at a time.
     snapshot_locks: tokio::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Refresh reads of snapshots, shared per server as `GET /servers/{id}/snapshots`.
+    pub snapshot_reads: CoalescerPerKey<i64, Snapshot>,
 }
 
 /// Where a reverse DNS record lives.
@@ -76,6 +79,7 @@ impl TerrahostClient {
             poll_interval,
             absence_reads: 3,
             snapshot_locks: Default::default(),
+            snapshot_reads: Default::default(),
         }
     }
 

@@ -18,7 +18,7 @@ use crate::tfplugin::provider::{Ctx, Resource};
 use crate::tfplugin::{Diagnostics, Value};
 use crate::vendors::test_support::{self, Sim};
 
-const SERVER: &str = "3523";
+pub(super) const SERVER: &str = "3523";
 
 fn client(sim: &Sim, code: Code) -> Arc<TerrahostClient> {
     let settings = sim.http_settings("/terrahost/api/v3", Auth::None);
@@ -40,7 +40,7 @@ fn totp() -> Code {
     Code::Totp(crate::support::totp::decode_base32(DEFAULT_TOTP_SECRET).unwrap())
 }
 
-async fn start() -> (Sim, Arc<TerrahostClient>) {
+pub(super) async fn start() -> (Sim, Arc<TerrahostClient>) {
     start_with_scale(1000.0).await
 }
 
@@ -50,11 +50,11 @@ async fn start_with_scale(time_scale: f64) -> (Sim, Arc<TerrahostClient>) {
     (sim, client)
 }
 
-fn ctx(client: &Arc<TerrahostClient>) -> Ctx<TerrahostClient> {
+pub(super) fn ctx(client: &Arc<TerrahostClient>) -> Ctx<TerrahostClient> {
     test_support::ctx(client, Duration::from_secs(10))
 }
 
-fn planned(schema: crate::tfplugin::Schema, pairs: &[(&str, Value)]) -> Value {
+pub(super) fn planned(schema: crate::tfplugin::Schema, pairs: &[(&str, Value)]) -> Value {
     let mut v = Value::null_object(&schema.block.implied_type());
     for a in schema.block.attributes.iter().filter(|a| a.computed) {
         v.set(a.name, Value::Unknown);

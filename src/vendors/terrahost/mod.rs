@@ -10,6 +10,8 @@ pub mod ipv4;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod models;
+#[cfg(test)]
+mod refresh_tests;
 pub mod reverse_dns;
 pub mod server;
 mod server_ops;

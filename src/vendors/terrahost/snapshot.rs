@@ -72,6 +72,30 @@ async fn find_confirmed(
     .await
 }
 
+/// [`find_confirmed`] for a refresh: concurrent reads of one server's snapshots share a
+/// `GET /servers/{id}/snapshots`.
+async fn read_snapshot(
+    client: &TerrahostClient,
+    server: i64,
+    snap: i64,
+) -> Result<Option<Snapshot>, ApiError> {
+    let listed = || async {
+        match client.list_snapshots(server).await {
+            Err(e) if e.is_not_found() => Ok(Vec::new()),
+            other => other,
+        }
+    };
+    client
+        .snapshot_reads
+        .of(server)
+        .read(
+            |s| s.snap_id == Some(snap),
+            listed,
+            || find_confirmed(client, server, snap),
+        )
+        .await
+}
+
 async fn wait_completed(
     ctx: &Ctx<TerrahostClient>,
     server: i64,
@@ -237,7 +261,7 @@ impl Resource<TerrahostClient> for SnapshotResource {
             );
             return current.clone();
         };
-        match find_confirmed(&ctx.client, server, snap).await {
+        match read_snapshot(&ctx.client, server, snap).await {
             Ok(Some(s)) => snapshot_state(current, server, &s),
             Ok(None) => Value::Null,
             Err(e) => {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+mod refresh;
 mod servers;
 
 use super::api::OpenHostingClient;
@@ -44,6 +45,7 @@ async fn start_with(max_retries: u32, chunk_size: u64) -> (Sim, Arc<OpenHostingC
             chunk_size,
             concurrency: 3,
         },
+        reads: Default::default(),
     });
     (sim, client)
 }
