@@ -23,18 +23,22 @@ impl Hint {
         (percent.is_finite() && (0.0..=100.0).contains(&percent))
             .then(|| Hint::Progress(percent / 100.0))
     }
+}
 
-    /// Time left, estimated from the share done after `waited` (work assumed to go at an even
-    /// pace since the wait began); `None` when the hint says nothing usable.
-    fn remaining(self, waited: Duration) -> Option<Duration> {
-        match self {
-            Hint::Remaining(left) => Some(left),
-            Hint::Progress(done) if done > 0.0 && done < 1.0 => {
-                Some(waited.mul_f64((1.0 - done) / done))
-            }
-            Hint::Progress(_) => None,
-        }
+/// Where progress last moved: time waited then and the share done.
+type Sighting = (Duration, f64);
+
+/// Time left at `waited` with `done` of the work done, at the pace since progress was last
+/// seen to move (so time spent queued before does not count), but never more than at the pace
+/// since the wait began; `None` without an earlier sighting to measure the pace from, or for a
+/// share that says nothing (0, 1 or not a number).
+fn remaining_at(waited: Duration, done: f64, moved: Option<Sighting>) -> Option<Duration> {
+    let (at, before) = moved?;
+    if !(done > 0.0 && done < 1.0 && done > before && waited > at) {
+        return None;
     }
+    let since_moved = (waited - at).mul_f64((1.0 - done) / (done - before));
+    Some(since_moved.min(waited.mul_f64((1.0 - done) / done)))
 }
 
 /// Longest pause without a hint, whatever the interval (unless the interval is longer).
@@ -46,9 +50,11 @@ pub const SHARE_OF_WAITED: f64 = 0.10;
 #[derive(Debug)]
 pub struct PollSchedule {
     interval: Duration,
-    /// Whether the last pause was aimed just past the expected end; if the work was not done
-    /// then, the estimate was short and the next pauses fall back to the bounded pace.
-    aimed_at_end: bool,
+    /// Pauses in a row aimed just past the expected end: each one that finds the work still
+    /// underway doubles the shortest next aim, back up to the bounded pace (a vendor stuck at
+    /// 99% is not polled ever faster).
+    aims: u32,
+    progress_moved: Option<Sighting>,
 }
 
 impl PollSchedule {
@@ -56,7 +62,8 @@ impl PollSchedule {
     pub fn new(interval: Duration) -> Self {
         PollSchedule {
             interval: interval.max(Duration::from_millis(1)),
-            aimed_at_end: false,
+            aims: 0,
+            progress_moved: None,
         }
     }
 
@@ -71,23 +78,41 @@ impl PollSchedule {
     /// The pause before the next look, after `waited` and what the last look said.
     pub fn next_pause(&mut self, waited: Duration, hint: Option<Hint>) -> Duration {
         let bounded = self.bounded_pause(waited);
-        let Some(remaining) = hint.and_then(|h| h.remaining(waited)) else {
-            self.aimed_at_end = false;
-            return jittered(bounded);
+        let remaining = match hint {
+            Some(Hint::Remaining(left)) => Some(left),
+            Some(Hint::Progress(done)) => {
+                let left = remaining_at(waited, done, self.progress_moved);
+                if self.progress_moved.is_none_or(|(_, before)| done != before) {
+                    self.progress_moved = Some((waited, done));
+                }
+                left
+            }
+            None => None,
         };
-        if remaining >= bounded.saturating_mul(2) {
-            // Far from done: halve the distance, but at most double the time waited, so an
-            // early, rough estimate cannot send the wait far past the end.
-            self.aimed_at_end = false;
-            let far = (remaining / 2).min(waited.max(self.interval));
-            return jittered(far.max(bounded));
+        let Some(remaining) = remaining.filter(|left| *left < bounded) else {
+            self.aims = 0;
+            return jittered(self.far_pause(waited, bounded, remaining));
+        };
+        let shortest = (bounded / 4).saturating_mul(1 << self.aims.min(2));
+        self.aims += 1;
+        remaining.max(shortest).min(bounded)
+    }
+
+    /// The pause while the end is not expected within the bounded pause: half the time left,
+    /// but at most the time waited so far, so an early, rough estimate cannot send the wait
+    /// far past the end; the bounded pace when the estimate is near or missing.
+    fn far_pause(
+        &self,
+        waited: Duration,
+        bounded: Duration,
+        remaining: Option<Duration>,
+    ) -> Duration {
+        match remaining {
+            Some(left) if left >= bounded.saturating_mul(2) => {
+                (left / 2).min(waited.max(self.interval)).max(bounded)
+            }
+            _ => bounded,
         }
-        if remaining >= bounded || self.aimed_at_end {
-            self.aimed_at_end = false;
-            return jittered(bounded);
-        }
-        self.aimed_at_end = true;
-        remaining.max(self.interval / 4)
     }
 }
 
@@ -122,30 +147,53 @@ mod tests {
     #[test]
     fn progress_far_from_done_halves_the_remaining_time_up_to_the_time_waited() {
         let mut schedule = PollSchedule::new(2 * SEC);
+        let first_sighting = schedule.next_pause(SEC, Some(Hint::Progress(0.0)));
+        assert!(first_sighting <= 2 * SEC);
         // 10% after 100 s: 900 s to go, but at most double the wait so far.
         let pause = schedule.next_pause(100 * SEC, Some(Hint::Progress(0.1)));
         assert!(pause > 85 * SEC && pause <= 100 * SEC, "{pause:?}");
-        // 50% after 400 s: 400 s to go, pause about 200 s.
+        // 50% after 400 s: 400 s to go at the pace since the start, 375 s at the pace since
+        // progress last moved; the shorter one counts.
         let pause = schedule.next_pause(400 * SEC, Some(Hint::Progress(0.5)));
-        assert!(pause > 170 * SEC && pause <= 200 * SEC, "{pause:?}");
+        assert!(pause > 159 * SEC && pause <= 188 * SEC, "{pause:?}");
         let pause = schedule.next_pause(400 * SEC, Some(Hint::Remaining(120 * SEC)));
         assert!(pause > 51 * SEC && pause <= 60 * SEC, "{pause:?}");
     }
 
     #[test]
-    fn near_the_end_one_look_just_after_it_then_the_bounded_pace() {
+    fn near_the_end_looks_just_after_it_then_backs_off_to_the_bounded_pace() {
         let mut schedule = PollSchedule::new(2 * SEC);
-        let waited = 570 * SEC;
-        let hint = Some(Hint::Progress(0.99));
-        let aimed = schedule.next_pause(waited, hint);
-        assert_eq!(aimed, waited.mul_f64(0.01 / 0.99));
-        let after_a_short_estimate = schedule.next_pause(waited + aimed, hint);
-        assert!(
-            after_a_short_estimate > 25 * SEC,
-            "{after_a_short_estimate:?}"
-        );
+        schedule.next_pause(SEC, Some(Hint::Progress(0.0)));
+        let mut waited = 500 * SEC;
+        let almost = Some(Hint::Progress(0.98));
+        let aimed = schedule.next_pause(waited, almost);
+        assert_eq!(aimed, (waited - SEC).mul_f64(0.02 / 0.98));
+        let mut pauses = Vec::new();
+        for done in [0.985, 0.99, 0.995] {
+            waited += SEC;
+            let pause = schedule
+                .next_pause(waited, Some(Hint::Progress(done)))
+                .as_secs_f64();
+            pauses.push((pause * 4.0 / 30.0).round() / 4.0);
+        }
+        assert_eq!(pauses, [0.5, 1.0, 1.0], "in 30 s, the bounded pause");
+        let stalled = schedule.next_pause(waited + SEC, Some(Hint::Progress(0.995)));
+        assert!(stalled > 25 * SEC, "{stalled:?}");
         let tiny = PollSchedule::new(2 * SEC).next_pause(SEC, Some(Hint::Remaining(SEC / 100)));
         assert_eq!(tiny, SEC / 2);
+    }
+
+    #[test]
+    fn time_spent_queued_does_not_stretch_the_estimate() {
+        let mut schedule = PollSchedule::new(2 * SEC);
+        // Queued for 100 s, then 10% a second: 50% at 105 s, 70% at 107 s, 3 s to go.
+        let first_sighting = schedule.next_pause(105 * SEC, Some(Hint::Progress(0.5)));
+        assert!(first_sighting <= 10500 * SEC / 1000, "{first_sighting:?}");
+        let aimed = schedule.next_pause(107 * SEC, Some(Hint::Progress(0.7)));
+        assert!(
+            aimed > 2900 * SEC / 1000 && aimed < 3100 * SEC / 1000,
+            "{aimed:?}"
+        );
     }
 
     #[test]

@@ -73,22 +73,22 @@ async fn check_bounds(length: f64, with_progress: bool, most_looks: u32) {
 #[tokio::test(start_paused = true)]
 async fn a_five_second_job_is_noticed_within_two_seconds() {
     // Polling every second would look 7 times.
-    check_bounds(5.0, false, 5).await;
-    check_bounds(5.0, true, 5).await;
+    check_bounds(5.0, false, 6).await;
+    check_bounds(5.0, true, 6).await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_one_minute_job_is_noticed_within_six_seconds() {
     // Polling every second would look 62 times.
-    check_bounds(60.0, false, 25).await;
+    check_bounds(60.0, false, 26).await;
     check_bounds(60.0, true, 12).await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_ten_minute_job_is_noticed_within_a_minute() {
     // Polling every second would look 602 times.
-    check_bounds(600.0, false, 55).await;
-    check_bounds(600.0, true, 20).await;
+    check_bounds(600.0, false, 56).await;
+    check_bounds(600.0, true, 18).await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -113,4 +113,41 @@ async fn stuck_progress_still_ends_at_the_deadline_with_the_last_state() {
         err.to_string(),
         "timed out after 15m waiting for job 7 to finish; last state: executing (50%)"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn imaging_queued_behind_another_is_noticed_within_a_tenth_of_the_wait() {
+    // Queued 100 s (progress 0), then 10 s of imaging shown in whole percent.
+    for _ in 0..20 {
+        let started = Instant::now();
+        let spec = WaitSpec {
+            what: "imaging of drive d to finish".into(),
+            poll_interval: INTERVAL,
+            timeout: Duration::from_secs(3600),
+            cancel: CancellationToken::new(),
+        };
+        let noticed = wait_for(spec, |_| {
+            let now = started.elapsed().as_secs_f64();
+            async move {
+                if now >= 110.0 {
+                    return Ok(Poll::Done(now));
+                }
+                if now < 100.0 {
+                    return Ok(Poll::Pending("queued".into()));
+                }
+                let percent = ((now - 100.0) * 10.0).floor();
+                Ok(Poll::Underway(
+                    format!("{percent}%"),
+                    Hint::Progress(percent / 100.0),
+                ))
+            }
+        })
+        .await
+        .unwrap();
+        assert!(
+            noticed - 110.0 <= 11.0,
+            "noticed {:.1} s late",
+            noticed - 110.0
+        );
+    }
 }

@@ -9,6 +9,7 @@ use crate::support::lenient::{
     de_bool_lenient, de_i64_lenient, de_opt_bool_lenient, de_opt_f64_lenient, de_opt_i64_lenient,
     de_opt_string_lenient, value,
 };
+use crate::support::{Hint, Poll};
 
 /// The vendor's `"0xNN: text"` of an error body, if it has one.
 pub fn error_message(body: &str) -> Option<String> {
@@ -60,6 +61,15 @@ impl Job {
         value::string_of(&self.output)
             .or_else(|| (!self.output.is_null()).then(|| self.output.to_string()))
             .unwrap_or_else(|| "the job gave no reason".to_string())
+    }
+
+    /// A pending job as the poll engine sees it: its description, and its progress as a
+    /// hint for when to look again.
+    pub fn pending<T>(&self) -> Poll<T> {
+        match self.progress {
+            Some(done) => Poll::Underway(self.describe(), Hint::Progress(done)),
+            None => Poll::Pending(self.describe()),
+        }
     }
 
     /// `executing (33%)`.
