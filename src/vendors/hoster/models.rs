@@ -310,6 +310,14 @@ mod tests {
         assert!(failed.is_failed());
         assert_eq!(failed.describe(), "failed (33%)");
         assert!(failed.failure_text().starts_with("0xb0"));
+        let executing: Job =
+            serde_json::from_value(json!({"status": "executing", "progress": "0.33"})).unwrap();
+        assert!(matches!(
+            executing.pending::<()>(),
+            Poll::Underway(state, Hint::Progress(p)) if state == "executing (33%)" && p == 0.33
+        ));
+        let queued: Job = serde_json::from_value(json!({"status": "queued"})).unwrap();
+        assert!(matches!(queued.pending::<()>(), Poll::Pending(state) if state == "queued"));
     }
 
     #[test]
