@@ -6,9 +6,10 @@ pub mod coalesce;
 pub mod diag;
 pub mod http;
 pub mod lenient;
+pub mod poll_schedule;
 pub mod provider_args;
 pub mod totp;
 pub mod wait;
 
 pub use http::{ApiClient, ApiError, Auth, Body, HttpSettings, Idempotency, Response};
-pub use wait::{wait_for, Poll, WaitError, WaitSpec};
+pub use wait::{wait_for, Hint, Poll, WaitError, WaitSpec};

@@ -13,7 +13,7 @@ pub const DEFAULT_MAX_RETRIES: u32 = 5;
 /// The largest `max_retries` the schemas allow.
 pub const MOST_RETRIES: u32 = 100;
 /// `poll_interval` when neither the configuration nor the environment gives one.
-pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// The connection arguments every provider block has: `endpoint`, `poll_interval`,
 /// `request_timeout` and `max_retries`.

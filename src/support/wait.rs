@@ -1,7 +1,8 @@
-//! The one poll engine for asynchronous vendor work: polls with a backoff that starts at the
-//! configured poll interval and grows 1.5x per attempt (with jitter, capped), until the check
-//! says done, the object disappears, the deadline passes or Terraform cancels. Transient API
-//! errors while polling are tolerated until the deadline.
+//! The one poll engine for asynchronous vendor work: polls with the pauses of
+//! [`PollSchedule`] (a tenth of the time waited, at least the poll interval; longer while the
+//! vendor's progress says the end is far), until the check says done, the object disappears,
+//! the deadline passes or Terraform cancels. Transient API errors while polling are tolerated
+//! until the deadline.
 
 use std::future::Future;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::http::ApiError;
+pub use super::poll_schedule::{Hint, PollSchedule, MAX_POLL_PAUSE};
 
 /// What one check found.
 #[derive(Debug)]
@@ -17,6 +19,8 @@ pub enum Poll<T> {
     Done(T),
     /// Not there yet; the text describes the state seen (e.g. `Pending/offline`).
     Pending(String),
+    /// Not there yet, with what the vendor said about how far along it is.
+    Underway(String, Hint),
     /// The object no longer exists.
     Gone,
 }
@@ -57,9 +61,6 @@ impl WaitError {
     }
 }
 
-/// Longest pause between two checks, whatever the interval.
-pub const MAX_POLL_PAUSE: Duration = Duration::from_secs(30);
-
 /// Calls `check(attempt)` until it reports [`Poll::Done`], with pauses as the module describes.
 pub async fn wait_for<T, F, Fut>(spec: WaitSpec, mut check: F) -> Result<T, WaitError>
 where
@@ -70,6 +71,7 @@ where
     let deadline = started + spec.timeout;
     let mut last_state = "not checked yet".to_string();
     let mut attempt: u32 = 0;
+    let mut schedule = PollSchedule::new(spec.poll_interval);
     let timed_out = |last_state: String| WaitError::Timeout {
         what: spec.what.clone(),
         last_state,
@@ -81,6 +83,7 @@ where
             _ = spec.cancel.cancelled() => return Err(WaitError::Cancelled { what: spec.what.clone() }),
             outcome = tokio::time::timeout_at(deadline.max(Instant::now() + Duration::from_millis(1)), check(attempt)) => outcome,
         };
+        let mut hint = None;
         match outcome {
             Err(_) => return Err(timed_out(last_state)),
             Ok(Ok(Poll::Done(value))) => return Ok(value),
@@ -90,6 +93,10 @@ where
                 })
             }
             Ok(Ok(Poll::Pending(state))) => last_state = state,
+            Ok(Ok(Poll::Underway(state, said))) => {
+                last_state = state;
+                hint = Some(said);
+            }
             Ok(Err(e)) if e.is_retryable() => {
                 log::debug!("waiting for {}: tolerating {e}", spec.what);
                 last_state = format!("{last_state} (then: {e})");
@@ -108,7 +115,7 @@ where
         if now >= deadline {
             return Err(timed_out(last_state));
         }
-        let pause = poll_pause(spec.poll_interval, attempt).min(deadline - now);
+        let pause = schedule.next_pause(now - started, hint).min(deadline - now);
         tokio::select! {
             biased;
             _ = spec.cancel.cancelled() => return Err(WaitError::Cancelled { what: spec.what.clone() }),
@@ -140,18 +147,6 @@ where
         }
     }
     Ok(None)
-}
-
-/// The pause after check `attempt`: `interval * 1.5^attempt`, +-20% jitter, capped at ten
-/// intervals and at [`MAX_POLL_PAUSE`].
-pub fn poll_pause(interval: Duration, attempt: u32) -> Duration {
-    let grown = interval.mul_f64(1.5f64.powi(attempt.min(40) as i32));
-    let cap = interval
-        .saturating_mul(10)
-        .min(MAX_POLL_PAUSE)
-        .max(interval);
-    let jitter = 0.8 + fastrand::f64() * 0.4;
-    grown.min(cap).mul_f64(jitter)
 }
 
 fn format_waited(waited: Duration) -> String {
@@ -285,17 +280,8 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, WaitError::Gone { .. }));
     }
-
-    #[test]
-    fn pauses_grow_and_are_capped() {
-        let i = Duration::from_secs(1);
-        assert!(poll_pause(i, 0) <= Duration::from_millis(1200));
-        let later = poll_pause(i, 3);
-        assert!(
-            later >= Duration::from_millis(2700) && later <= Duration::from_millis(4050),
-            "{later:?}"
-        );
-        assert!(poll_pause(i, 30) <= Duration::from_secs(12));
-        assert!(poll_pause(Duration::from_secs(10), 30) <= Duration::from_secs(36));
-    }
 }
+
+#[cfg(test)]
+#[path = "wait_timing_tests.rs"]
+mod timing_tests;

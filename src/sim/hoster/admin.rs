@@ -43,6 +43,9 @@ pub fn dump(store: &HosterStore, now: VirtualSecs) -> Value {
                 fields.insert("id".into(), json!(job.id));
                 fields.insert("kind".into(), json!(job.kind));
                 fields.insert("effect".into(), json!(job.effect));
+                fields.insert("ends_at".into(), json!(job.ends_at()));
+                fields.insert("looks".into(), json!(job.looks));
+                fields.insert("end_seen_at".into(), json!(job.end_seen_at));
             }
             shown
         })

@@ -78,6 +78,12 @@ pub struct Job {
     pub effect: JobEffect,
     /// The `output` shown once the job has finished.
     pub output: Value,
+    /// How often `GET job/{id}` has shown it, and the virtual time it first showed it ended:
+    /// how late and how often a client looked (for `bench/waiting`, through `/_sim/state`).
+    #[serde(default)]
+    pub looks: u32,
+    #[serde(default)]
+    pub end_seen_at: Option<VirtualSecs>,
 }
 
 impl Job {
@@ -180,11 +186,15 @@ pub fn take_armed(armed: &mut Vec<ArmedJob>, kind: JobKind) -> Option<JobEnd> {
 
 /// `GET job/{jobId}`.
 pub async fn show(State(state): State<SimState>, Path(raw): Path<String>) -> Answer {
-    let (store, now) = open(&state);
+    let (mut store, now) = open(&state);
     let job = raw
         .parse::<u64>()
         .ok()
-        .and_then(|id| store.jobs.get(&id))
+        .and_then(|id| store.jobs.get_mut(&id))
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "0xc1: job not found"))?;
+    job.looks += 1;
+    if job.end_seen_at.is_none() && job.ends_at().is_some_and(|at| now >= at) {
+        job.end_seen_at = Some(now);
+    }
     render::ok(job.view(now))
 }

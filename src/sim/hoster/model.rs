@@ -240,6 +240,8 @@ impl HosterStore {
             end,
             effect,
             output,
+            looks: 0,
+            end_seen_at: None,
         };
         if let Some(at) = job.ends_at() {
             self.plan(at, Effect::JobEnds(id));

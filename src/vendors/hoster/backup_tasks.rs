@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use super::api::{is_gone, HosterClient, CREDENTIALS};
 use super::jobs::spec;
 use crate::support::diag::{api_error_diag, wait_error_diag};
-use crate::support::{wait_for, Poll, WaitError};
+use crate::support::{wait_for, Hint, Poll, WaitError};
 use crate::tfplugin::provider::Ctx;
 use crate::tfplugin::{Diagnostics, Value};
 
@@ -91,7 +91,10 @@ pub async fn wait_backup_task(
                 };
                 let status = task.status.clone().unwrap_or_else(|| "unknown".into());
                 if task.is_busy() {
-                    Ok(Poll::Pending(status))
+                    Ok(match task.progress {
+                        Some(done) => Poll::Underway(status, Hint::Progress(done)),
+                        None => Poll::Pending(status),
+                    })
                 } else if task.is_failed() {
                     Ok(Poll::Done(Err(status)))
                 } else {

@@ -59,7 +59,7 @@ pub async fn wait_job(
                 if job.is_finished() || job.is_failed() {
                     Ok(Poll::Done(job))
                 } else {
-                    Ok(Poll::Pending(job.describe()))
+                    Ok(job.pending())
                 }
             }
         },

@@ -67,7 +67,7 @@ fn config_schema() -> Schema {
                 Attribute::optional("poll_interval", Type::String)
                     .env(POLL_INTERVAL_ENV)
                     .check(Check::Duration)
-                    .describe("How often to poll while waiting for a job, a power change or an order, as a Go duration. Pauses grow from it with backoff. Defaults to the `HOSTER_POLL_INTERVAL` environment variable, then `\"5s\"`."),
+                    .describe("How often to poll while waiting for a job, a power change or an order, as a Go duration: the shortest pause; pauses grow to a tenth of the time waited (at most 30s), longer while a job reports progress. Defaults to the `HOSTER_POLL_INTERVAL` environment variable, then `\"2s\"`."),
             )
             .attr(
                 Attribute::optional("max_retries", Type::Number)

@@ -9,6 +9,7 @@ use crate::support::lenient::{
     de_bool_lenient, de_i64_lenient, de_opt_bool_lenient, de_opt_f64_lenient, de_opt_i64_lenient,
     de_opt_string_lenient, value,
 };
+use crate::support::{Hint, Poll};
 
 /// The vendor's `"0xNN: text"` of an error body, if it has one.
 pub fn error_message(body: &str) -> Option<String> {
@@ -60,6 +61,15 @@ impl Job {
         value::string_of(&self.output)
             .or_else(|| (!self.output.is_null()).then(|| self.output.to_string()))
             .unwrap_or_else(|| "the job gave no reason".to_string())
+    }
+
+    /// A pending job as the poll engine sees it: its description, and its progress as a
+    /// hint for when to look again.
+    pub fn pending<T>(&self) -> Poll<T> {
+        match self.progress {
+            Some(done) => Poll::Underway(self.describe(), Hint::Progress(done)),
+            None => Poll::Pending(self.describe()),
+        }
     }
 
     /// `executing (33%)`.
@@ -300,6 +310,14 @@ mod tests {
         assert!(failed.is_failed());
         assert_eq!(failed.describe(), "failed (33%)");
         assert!(failed.failure_text().starts_with("0xb0"));
+        let executing: Job =
+            serde_json::from_value(json!({"status": "executing", "progress": "0.33"})).unwrap();
+        assert!(matches!(
+            executing.pending::<()>(),
+            Poll::Underway(state, Hint::Progress(p)) if state == "executing (33%)" && p == 0.33
+        ));
+        let queued: Job = serde_json::from_value(json!({"status": "queued"})).unwrap();
+        assert!(matches!(queued.pending::<()>(), Poll::Pending(state) if state == "queued"));
     }
 
     #[test]

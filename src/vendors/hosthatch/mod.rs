@@ -57,7 +57,7 @@ fn config_schema() -> Schema {
             .attr(
                 Attribute::optional("poll_interval", Type::String)
                     .check(Check::Duration)
-                    .describe("How often to poll while waiting for a server, as a Go duration (default `\"5s\"`). Pauses grow from it with backoff."),
+                    .describe("How often to poll while waiting for a server, as a Go duration (default `\"2s\"`): the shortest pause; pauses grow to a tenth of the time waited (at most 30s)."),
             )
             .attr(
                 Attribute::optional("max_retries", Type::Number)

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::api::{OpenHostingClient, CREDENTIALS};
 use super::models::{imaging, Imaging};
 use crate::support::diag::wait_error_diag;
-use crate::support::{wait_for, Poll, WaitSpec};
+use crate::support::{wait_for, Hint, Poll, WaitSpec};
 use crate::tfplugin::provider::Ctx;
 use crate::tfplugin::Diagnostics;
 
@@ -52,7 +52,11 @@ pub async fn wait_for_imaging(
             Imaging::Running(progress) => {
                 done_seen.store(0, Ordering::SeqCst);
                 log::info!("drive {uuid}: imaging {progress}");
-                Poll::Pending(format!("imaging {progress}"))
+                let state = format!("imaging {progress}");
+                match Hint::from_percent_text(&progress) {
+                    Some(hint) => Poll::Underway(state, hint),
+                    None => Poll::Pending(state),
+                }
             }
         })
     })

@@ -220,3 +220,18 @@ async fn numbers_as_strings_quirk_rewrites_every_number() {
         .await;
     assert_eq!(hoster.config(vm).await["cpuCores"], 2);
 }
+
+#[tokio::test]
+async fn the_state_shows_how_often_and_when_a_job_was_seen_ended() {
+    let hoster = Hoster::start().await;
+    let job = hoster.create_job(small_vm()).await;
+    hoster.job(job).await;
+    hoster.advance(30).await;
+    hoster.job(job).await;
+    hoster.job(job).await;
+    let shown = &hoster.state().await["jobs"][0];
+    assert_eq!(shown["looks"], 3);
+    let ends_at = shown["ends_at"].as_f64().expect("ends_at");
+    let seen = shown["end_seen_at"].as_f64().expect("end_seen_at");
+    assert!(seen >= ends_at && seen < ends_at + 20.0, "{shown}");
+}
