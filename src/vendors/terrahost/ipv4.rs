@@ -10,7 +10,8 @@ use super::api::TerrahostClient;
 use super::models::{Ip, Server};
 use super::{id_of, numeric_id, settle_unknowns, type_name, Brand};
 use crate::support::diag::{api_error_diag, wait_error_diag};
-use crate::support::{wait_for, Poll, WaitSpec};
+use crate::support::wait::read_until_found;
+use crate::support::{wait_for, ApiError, Poll, WaitSpec};
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
 use crate::tfplugin::{timeouts, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -105,7 +106,30 @@ impl Resource<TerrahostClient> for Ipv4Resource {
                 return Value::Null;
             }
         };
+        let new_ip = |s: Option<_>| {
+            s.and_then(|s: Server| {
+                s.ips
+                    .into_iter()
+                    .find(|ip| ip.ip_id.is_some_and(|id| !before.contains(&id)))
+            })
+        };
         if let Err(e) = ctx.client.order_ipv4(server, ip_type).await {
+            let adopted = if e.outcome_unknown() {
+                read_until_found(
+                    3,
+                    |_| ctx.client.poll_interval,
+                    |_| async { Ok::<_, ApiError>(new_ip(ctx.client.get_server(server).await.ok().flatten())) },
+                )
+                .await
+                .ok()
+                .flatten()
+            } else {
+                None
+            };
+            if let Some(ip) = adopted {
+                diags.warning(format!("Adopted a new IPv4 address of {brand} server {server}"), format!("The answer to the order was lost ({e}), but a new address appeared on the server; Terraform manages it instead of ordering another."));
+                return ip_state(planned, server, &ip);
+            }
             api_error_diag(
                 diags,
                 &format!("Cannot order an IPv4 address for {brand} server {server}"),
@@ -127,11 +151,7 @@ impl Resource<TerrahostClient> for Ipv4Resource {
         };
         let arrived = wait_for(spec, |_| async {
             Ok(match ctx.client.get_server(server).await? {
-                Some(s) => match s
-                    .ips
-                    .into_iter()
-                    .find(|ip| ip.ip_id.is_some_and(|id| !before.contains(&id)))
-                {
+                Some(s) => match new_ip(Some(s)) {
                     Some(ip) => Poll::Done(ip),
                     None => Poll::Pending("not delivered yet".into()),
                 },

@@ -155,7 +155,29 @@ impl Resource<TerrahostClient> for SnapshotResource {
             );
             return Value::Null;
         }
+        let known: Vec<i64> = before.iter().filter_map(|s| s.snap_id).collect();
+        let is_new = |s: &Snapshot| {
+            s.snap_display_name.as_deref() == Some(name)
+                && s.snap_id.is_some_and(|id| !known.contains(&id))
+        };
+        let mut adopted = None;
         if let Err(e) = ctx.client.create_snapshot(server, name).await {
+            if e.outcome_unknown() {
+                adopted = read_until_found(
+                    3,
+                    |_| ctx.client.poll_interval,
+                    |_| async {
+                        let list = ctx.client.list_snapshots(server).await.ok();
+                        Ok::<_, ApiError>(list.and_then(|l| l.into_iter().find(is_new)))
+                    },
+                )
+                .await
+                .ok()
+                .flatten();
+            }
+            if let Some(snap) = &adopted {
+                diags.warning(format!("Adopted snapshot {} of {brand} server {server}", snap.snap_id.unwrap_or_default()), format!("The answer to the snapshot request was lost ({e}), but a new snapshot named {name:?} appeared; Terraform manages it instead of taking another."));
+            } else {
             api_error_diag(
                 diags,
                 &format!("Cannot snapshot {brand} server {server}"),
@@ -168,27 +190,27 @@ impl Resource<TerrahostClient> for SnapshotResource {
                 }
             }
             return Value::Null;
+            }
         }
-        let known: Vec<i64> = before.iter().filter_map(|s| s.snap_id).collect();
         let spec = WaitSpec {
             what: format!("the new snapshot {name:?} of server {server} to be listed"),
             poll_interval: ctx.client.poll_interval,
             timeout: ctx.timeout,
             cancel: ctx.cancel.clone(),
         };
-        let found = wait_for(spec, |_| async {
-            let list = ctx.client.list_snapshots(server).await?;
-            Ok(
-                match list.into_iter().find(|s| {
-                    s.snap_display_name.as_deref() == Some(name)
-                        && s.snap_id.is_some_and(|id| !known.contains(&id))
-                }) {
-                    Some(s) => Poll::Done(s),
-                    None => Poll::Pending("not listed yet".into()),
-                },
-            )
-        })
-        .await;
+        let found = match adopted {
+            Some(snap) => Ok(snap),
+            None => {
+                wait_for(spec, |_| async {
+                    let list = ctx.client.list_snapshots(server).await?;
+                    Ok(match list.into_iter().find(is_new) {
+                        Some(s) => Poll::Done(s),
+                        None => Poll::Pending("not listed yet".into()),
+                    })
+                })
+                .await
+            }
+        };
         drop(_one_at_a_time);
         let snap = match found {
             Ok(s) => s,
