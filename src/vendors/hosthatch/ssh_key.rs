@@ -119,7 +119,12 @@ impl Resource<HostHatchClient> for SshKeyResource {
                         key_state(planned, &key)
                     }
                     None => {
-                        api_error_diag(diags, "Cannot create the HostHatch SSH key", &e, CREDENTIALS);
+                        api_error_diag(
+                            diags,
+                            "Cannot create the HostHatch SSH key",
+                            &e,
+                            CREDENTIALS,
+                        );
                         Value::Null
                     }
                 }

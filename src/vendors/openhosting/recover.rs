@@ -46,7 +46,9 @@ where
     let before: Option<Vec<String>> = match list().await {
         Ok(objects) => Some(objects.iter().filter_map(|p| p.text(id_key)).collect()),
         Err(e) => {
-            log::warn!("cannot list before creating, so a lost create answer cannot be recovered: {e}");
+            log::warn!(
+                "cannot list before creating, so a lost create answer cannot be recovered: {e}"
+            );
             None
         }
     };

@@ -178,18 +178,18 @@ impl Resource<TerrahostClient> for SnapshotResource {
             if let Some(snap) = &adopted {
                 diags.warning(format!("Adopted snapshot {} of {brand} server {server}", snap.snap_id.unwrap_or_default()), format!("The answer to the snapshot request was lost ({e}), but a new snapshot named {name:?} appeared; Terraform manages it instead of taking another."));
             } else {
-            api_error_diag(
-                diags,
-                &format!("Cannot snapshot {brand} server {server}"),
-                &e,
-                &creds,
-            );
-            if e.outcome_unknown() {
-                if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(&format!(" The snapshot may still have been made: look for one named {name:?} and import it (SERVER_ID/SNAP_ID) before applying again."));
+                api_error_diag(
+                    diags,
+                    &format!("Cannot snapshot {brand} server {server}"),
+                    &e,
+                    &creds,
+                );
+                if e.outcome_unknown() {
+                    if let Some(d) = diags.0.last_mut() {
+                        d.detail.push_str(&format!(" The snapshot may still have been made: look for one named {name:?} and import it (SERVER_ID/SNAP_ID) before applying again."));
+                    }
                 }
-            }
-            return Value::Null;
+                return Value::Null;
             }
         }
         let spec = WaitSpec {
