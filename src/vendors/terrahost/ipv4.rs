@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::api::TerrahostClient;
 use super::models::{Ip, Server};
 use super::{id_of, numeric_id, settle_unknowns, type_name, Brand};
-use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::diag::api_error_diag;
 use crate::support::{wait_for, Poll, WaitSpec};
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
 use crate::tfplugin::{timeouts, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
