@@ -90,7 +90,11 @@ pub fn sensitive_state_values(state: &Value) -> Vec<Secret> {
     let mut found = Vec::new();
     let resources = state["resources"].as_array().into_iter().flatten();
     for instance in resources.flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default()) {
-        for path in instance["sensitive_attributes"].as_array().into_iter().flatten() {
+        for path in instance["sensitive_attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             let mut at = &instance["attributes"];
             let mut class = String::new();
             for step in path.as_array().into_iter().flatten() {
@@ -114,7 +118,11 @@ pub fn sensitive_state_values(state: &Value) -> Vec<Secret> {
 pub fn simulator_secrets(sim_state: &Value) -> Vec<Secret> {
     let mut found = Vec::new();
     for vendor in ["terrahost", "gigahost"] {
-        for token in sim_state[vendor]["issued_tokens"].as_array().into_iter().flatten() {
+        for token in sim_state[vendor]["issued_tokens"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             collect_strings(token, &format!("{vendor} issued token"), &mut found);
         }
     }
@@ -152,7 +160,9 @@ fn collect_strings(v: &Value, class: &str, found: &mut Vec<Secret>) {
 
 /// Whether an environment variable of this name holds a credential.
 pub fn is_secret_env(name: &str) -> bool {
-    ["TOKEN", "PASSWORD", "SECRET", "API_KEY", "OTP_CODE", "OHAUTH"]
-        .iter()
-        .any(|part| name.contains(part))
+    [
+        "TOKEN", "PASSWORD", "SECRET", "API_KEY", "OTP_CODE", "OHAUTH",
+    ]
+    .iter()
+    .any(|part| name.contains(part))
 }

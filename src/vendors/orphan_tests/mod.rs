@@ -83,8 +83,6 @@ const KNOWN_LIMITS: &[(&str, Fault, &str)] = &[
     ("openhosting_drive (imaging)", Fault::Killed, NOT_BY_NAME),
     ("terrahost_snapshot", Fault::Killed, SNAPSHOT_NAME),
     ("gigahost_snapshot", Fault::Killed, SNAPSHOT_NAME),
-    ("terrahost_snapshot", Fault::WaitTimeout, SNAPSHOT_NAME),
-    ("gigahost_snapshot", Fault::WaitTimeout, SNAPSHOT_NAME),
     ("terrahost_ipv4", Fault::Killed, IPV4_ORDER),
     ("gigahost_ipv4", Fault::Killed, IPV4_ORDER),
     ("hoster_vm_backup", Fault::Killed, BACKUP),
@@ -92,7 +90,7 @@ const KNOWN_LIMITS: &[(&str, Fault, &str)] = &[
 ];
 
 const NOT_BY_NAME: &str = "nothing was returned, and adopting an object only by its name could take over one made by hand; the retry makes a second one";
-const SNAPSHOT_NAME: &str = "never duplicated: the retry refuses with 'Snapshot name already used' and names the id to import";
+const SNAPSHOT_NAME: &str = "never duplicated once the API lists the snapshot (seconds after the request): the retry refuses with 'Snapshot name already used' and names the id to import";
 const IPV4_ORDER: &str =
     "an order has no name or id to look for; the retry orders a second address";
 const BACKUP: &str = "a backup that appears after the wait has no name; backups cannot be deleted through the API and go with their VM";

@@ -52,6 +52,23 @@ fn snapshot_state(base: &Value, server: i64, snap: &Snapshot) -> Value {
     settle_unknowns(s)
 }
 
+/// The id in state of a requested snapshot not listed yet; a refresh finds it by name.
+const UNLISTED: &str = "pending";
+
+/// For a state whose id is [`UNLISTED`]: the snapshot of its server with its name, if listed.
+async fn resolve_unlisted(ctx: &Ctx<TerrahostClient>, current: &Value) -> Option<Value> {
+    if current.get("id").as_str() != Some(UNLISTED) {
+        return None;
+    }
+    let server = id_of(current, "server_id")?;
+    let name = current.get("name").as_str()?;
+    let list = ctx.client.list_snapshots(server).await.ok()?;
+    let snap = list
+        .iter()
+        .find(|s| s.snap_display_name.as_deref() == Some(name))?;
+    Some(snapshot_state(current, server, snap))
+}
+
 /// The snapshot `snap` of `server`; `None` when gone, confirmed by repeated reads.
 async fn find_confirmed(
     client: &TerrahostClient,
@@ -222,9 +239,12 @@ impl Resource<TerrahostClient> for SnapshotResource {
                     &creds,
                 );
                 if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(" The snapshot was requested: when it appears, import it (SERVER_ID/SNAP_ID) or delete it in the control panel.");
+                    d.detail.push_str(" The snapshot was requested: it is kept in state (tainted) under the id `pending` until a refresh finds it by name, so the next apply replaces it rather than leaving it behind.");
                 }
-                return Value::Null;
+                let mut state = settle_unknowns(planned.clone());
+                state.set("server_id", server.to_string());
+                state.set("id", UNLISTED);
+                return state;
             }
         };
         let Some(snap_id) = snap.snap_id else {
@@ -252,6 +272,11 @@ impl Resource<TerrahostClient> for SnapshotResource {
         current: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
+        if current.get("id").as_str() == Some(UNLISTED) {
+            return resolve_unlisted(ctx, current)
+                .await
+                .unwrap_or_else(|| current.clone());
+        }
         let (Some(server), Some(snap)) = (id_of(current, "server_id"), id_of(current, "id")) else {
             diags.error(
                 "Invalid snapshot state",
@@ -288,6 +313,8 @@ impl Resource<TerrahostClient> for SnapshotResource {
     }
 
     async fn delete(&self, ctx: &Ctx<TerrahostClient>, prior: &Value, diags: &mut Diagnostics) {
+        let resolved = resolve_unlisted(ctx, prior).await;
+        let prior = resolved.as_ref().unwrap_or(prior);
         let (Some(server), Some(snap)) = (id_of(prior, "server_id"), id_of(prior, "id")) else {
             return;
         };
