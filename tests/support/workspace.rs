@@ -9,7 +9,8 @@
 use super::http::request_json;
 use super::process::{run_with_deadline, RunOutput};
 use super::secrets::{
-    is_secret_env, sensitive_state_values, simulator_secrets, Scanner, Secret, COMMANDS_SCANNED,
+    is_secret_env, sensitive_state_values, simulator_secrets, Scanner, Secret, BYTES_SCANNED,
+    COMMANDS_SCANNED,
 };
 use super::sim::Sim;
 use serde_json::Value;
@@ -317,11 +318,24 @@ impl TfWork {
 }
 
 impl Drop for TfWork {
-    /// Scans the logs of commands a test ran itself through [`TfWork::command`].
+    /// Scans the logs of commands a test ran itself through [`TfWork::command`], and adds
+    /// this process's totals so far to `secret-scan-figures.txt` for `bench/secret-scan`.
     fn drop(&mut self) {
         if !std::thread::panicking() {
             self.scan_new_logs(&self.scanner(), "the workspace's last command");
         }
+        let figures = Path::new(env!("CARGO_TARGET_TMPDIR")).join("secret-scan-figures.txt");
+        let line = format!(
+            "{} commands={} bytes={}\n",
+            std::process::id(),
+            COMMANDS_SCANNED.load(std::sync::atomic::Ordering::Relaxed),
+            BYTES_SCANNED.load(std::sync::atomic::Ordering::Relaxed)
+        );
+        let _ = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(figures)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
     }
 }
 
