@@ -14,10 +14,11 @@ use super::secrets::{
 };
 use super::sim::Sim;
 use serde_json::Value;
-use std::cell::{Cell, RefCell};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Vendors whose `terraform-provider-<name>` binaries the crate builds (or will).
@@ -45,9 +46,9 @@ pub struct TfWork {
     root: tempfile::TempDir,
     env: Vec<(String, String)>,
     sim_url: Option<String>,
-    commands: Cell<u32>,
-    logs_scanned: Cell<u32>,
-    sim_secrets: RefCell<Vec<Secret>>,
+    commands: AtomicU32,
+    logs_scanned: AtomicU32,
+    sim_secrets: Mutex<Vec<Secret>>,
 }
 
 impl TfWork {
@@ -91,9 +92,9 @@ impl TfWork {
             root,
             env,
             sim_url: None,
-            commands: Cell::new(0),
-            logs_scanned: Cell::new(0),
-            sim_secrets: RefCell::new(Vec::new()),
+            commands: AtomicU32::new(0),
+            logs_scanned: AtomicU32::new(0),
+            sim_secrets: Mutex::new(Vec::new()),
         };
         work.write_main(main_tf);
         work
@@ -145,8 +146,7 @@ impl TfWork {
         // HOSTFORM_E2E_NO_TRACE=1 only serves to measure what the TRACE logs cost.
         let untraced = std::env::var_os("HOSTFORM_E2E_NO_TRACE").is_some();
         if !untraced && !self.env.iter().any(|(k, _)| k.starts_with("TF_LOG")) {
-            let n = self.commands.get();
-            self.commands.set(n + 1);
+            let n = self.commands.fetch_add(1, Ordering::Relaxed);
             command.env("TF_LOG", "TRACE");
             command.env("TF_LOG_PATH", self.log_path(n));
         }
@@ -173,7 +173,7 @@ impl TfWork {
             }
         }
         self.scan_new_logs(&scanner, &command);
-        COMMANDS_SCANNED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        COMMANDS_SCANNED.fetch_add(1, Ordering::Relaxed);
         output
     }
 
@@ -193,7 +193,7 @@ impl TfWork {
                 value: v.clone(),
             })
             .collect();
-        secrets.extend(self.sim_secrets.borrow().iter().cloned());
+        secrets.extend(self.sim_secrets.lock().unwrap().iter().cloned());
         for file in ["terraform.tfstate", "terraform.tfstate.backup"] {
             if let Ok(text) = fs::read_to_string(self.dir().join(file)) {
                 if let Ok(state) = serde_json::from_str::<Value>(&text) {
@@ -208,7 +208,7 @@ impl TfWork {
         if let Some(url) = &self.sim_url {
             let reply = request_json("GET", &format!("{url}/_sim/state"), None);
             if reply.status == 200 {
-                let mut known = self.sim_secrets.borrow_mut();
+                let mut known = self.sim_secrets.lock().unwrap();
                 known.extend(simulator_secrets(&reply.body));
                 known.sort_by(|a, b| a.value.cmp(&b.value));
                 known.dedup();
@@ -218,9 +218,8 @@ impl TfWork {
 
     /// Scans the TRACE logs of the commands run since the last scan.
     fn scan_new_logs(&self, scanner: &Scanner, command: &str) {
-        while self.logs_scanned.get() < self.commands.get() {
-            let n = self.logs_scanned.get();
-            self.logs_scanned.set(n + 1);
+        while self.logs_scanned.load(Ordering::Relaxed) < self.commands.load(Ordering::Relaxed) {
+            let n = self.logs_scanned.fetch_add(1, Ordering::Relaxed);
             let path = self.log_path(n);
             match scanner.find_in_file(&path) {
                 Ok(None) => {}
@@ -328,8 +327,8 @@ impl Drop for TfWork {
         let line = format!(
             "{} commands={} bytes={}\n",
             std::process::id(),
-            COMMANDS_SCANNED.load(std::sync::atomic::Ordering::Relaxed),
-            BYTES_SCANNED.load(std::sync::atomic::Ordering::Relaxed)
+            COMMANDS_SCANNED.load(Ordering::Relaxed),
+            BYTES_SCANNED.load(Ordering::Relaxed)
         );
         let _ = fs::OpenOptions::new()
             .create(true)
