@@ -3,6 +3,8 @@
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;
+#[cfg(test)]
+mod orphan_tests;
 pub mod terrahost;
 #[cfg(test)]
 mod test_refresh;

@@ -11,6 +11,7 @@ mod fixtures;
 mod hosthatch_hcl;
 mod http;
 mod process;
+mod secrets;
 mod sim;
 mod workspace;
 
@@ -19,5 +20,6 @@ pub use fixtures::{find_resource, resource_attr, ssh_public_key};
 pub use hosthatch_hcl::{hosthatch_provider, hosthatch_ssh_key, hosthatch_web_server};
 pub use http::{request_json, HttpReply};
 pub use process::RunOutput;
+pub use secrets::{Scanner, Secret, BYTES_SCANNED, COMMANDS_SCANNED};
 pub use sim::{parse_listen_line, Sim};
 pub use workspace::{TfWork, OPENHOSTING_SIM_USER, PROVIDER_NAMES};

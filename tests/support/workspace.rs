@@ -6,12 +6,19 @@
 //! `terraform init`, and `init` would fail (it still asks the registry for the
 //! overridden provider): checked with 1.0.3 and 1.11.4, so the harness never runs it.
 
+use super::http::request_json;
 use super::process::{run_with_deadline, RunOutput};
+use super::secrets::{
+    is_secret_env, sensitive_state_values, simulator_secrets, Scanner, Secret, BYTES_SCANNED,
+    COMMANDS_SCANNED,
+};
 use super::sim::Sim;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Vendors whose `terraform-provider-<name>` binaries the crate builds (or will).
@@ -30,16 +37,25 @@ pub const OPENHOSTING_SIM_USER: &str = "6f70656e-686f-4000-8000-000000000001";
 const COMMAND_DEADLINE: Duration = Duration::from_secs(300);
 
 /// A temp dir with `cli.tfrc` and a `work/` dir holding the configuration.
+///
+/// Every command runs with `TF_LOG=TRACE` into its own log file under the temp dir (unless
+/// the test sets a `TF_LOG*` variable itself: its log then goes to stderr), and after it, its output and
+/// log are scanned for every secret the harness knows (see `secrets.rs`); a leak panics.
 pub struct TfWork {
     tf: PathBuf,
     root: tempfile::TempDir,
     env: Vec<(String, String)>,
+    sim_url: Option<String>,
+    commands: AtomicU32,
+    logs_scanned: AtomicU32,
+    sim_secrets: Mutex<Vec<Secret>>,
 }
 
 impl TfWork {
     /// A workspace whose provider talks to `sim`, with `main_tf` as `main.tf`.
     pub fn new(tf: &Path, sim: &Sim, main_tf: &str) -> TfWork {
         let mut work = TfWork::with_endpoint(tf, &sim.hosthatch_endpoint(), main_tf);
+        work.sim_url = Some(sim.url().to_string());
         work.set_env("HOSTER_ENDPOINT", &sim.hoster_endpoint());
         work.set_env("HOSTER_POLL_INTERVAL", "100ms");
         work.set_env("OPENHOSTING_ENDPOINT", &sim.openhosting_endpoint());
@@ -75,6 +91,10 @@ impl TfWork {
             tf: tf.to_path_buf(),
             root,
             env,
+            sim_url: None,
+            commands: AtomicU32::new(0),
+            logs_scanned: AtomicU32::new(0),
+            sim_secrets: Mutex::new(Vec::new()),
         };
         work.write_main(main_tf);
         work
@@ -123,12 +143,93 @@ impl TfWork {
             }
         }
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        // HOSTFORM_E2E_NO_TRACE=1 only serves to measure what the TRACE logs cost.
+        let untraced = std::env::var_os("HOSTFORM_E2E_NO_TRACE").is_some();
+        if !untraced && !self.env.iter().any(|(k, _)| k.starts_with("TF_LOG")) {
+            let n = self.commands.fetch_add(1, Ordering::Relaxed);
+            command.env("TF_LOG", "TRACE");
+            command.env("TF_LOG_PATH", self.log_path(n));
+        }
         command
     }
 
     /// Runs `terraform ARGS` in the workspace and returns its output, whatever the exit code.
+    /// Panics if a known secret appears in its output or TRACE log.
     pub fn try_run(&self, args: &[&str]) -> RunOutput {
-        run_with_deadline(&mut self.command(args), COMMAND_DEADLINE)
+        let output = run_with_deadline(&mut self.command(args), COMMAND_DEADLINE);
+        self.refresh_sim_secrets();
+        let scanner = self.scanner();
+        let command = format!("`terraform {}`", args.join(" "));
+        // `show`, `output` and `state pull` print the state, sensitive values included, by
+        // design; their stderr and log are still scanned.
+        let prints_state = matches!(args.first(), Some(&"show") | Some(&"output"))
+            || args.starts_with(&["state", "pull"]);
+        for (text, place) in [(&output.stdout, "stdout"), (&output.stderr, "stderr")] {
+            if place == "stdout" && prints_state {
+                continue;
+            }
+            if let Some(class) = scanner.find(text.as_bytes()) {
+                panic!("secret {class} leaked into the {place} of {command}");
+            }
+        }
+        self.scan_new_logs(&scanner, &command);
+        COMMANDS_SCANNED.fetch_add(1, Ordering::Relaxed);
+        output
+    }
+
+    fn log_path(&self, n: u32) -> PathBuf {
+        self.root.path().join(format!("tf-{n}.log"))
+    }
+
+    /// Every secret known now: credentials in the environment, the simulator's passwords and
+    /// issued tokens (as last read), and the values the state marks sensitive.
+    fn scanner(&self) -> Scanner {
+        let mut secrets: Vec<Secret> = self
+            .env
+            .iter()
+            .filter(|(k, _)| is_secret_env(k))
+            .map(|(k, v)| Secret {
+                class: k.clone(),
+                value: v.clone(),
+            })
+            .collect();
+        secrets.extend(self.sim_secrets.lock().unwrap().iter().cloned());
+        for file in ["terraform.tfstate", "terraform.tfstate.backup"] {
+            if let Ok(text) = fs::read_to_string(self.dir().join(file)) {
+                if let Ok(state) = serde_json::from_str::<Value>(&text) {
+                    secrets.extend(sensitive_state_values(&state));
+                }
+            }
+        }
+        Scanner::new(secrets)
+    }
+
+    fn refresh_sim_secrets(&self) {
+        if let Some(url) = &self.sim_url {
+            let reply = request_json("GET", &format!("{url}/_sim/state"), None);
+            if reply.status == 200 {
+                let mut known = self.sim_secrets.lock().unwrap();
+                known.extend(simulator_secrets(&reply.body));
+                known.sort_by(|a, b| a.value.cmp(&b.value));
+                known.dedup();
+            }
+        }
+    }
+
+    /// Scans the TRACE logs of the commands run since the last scan.
+    fn scan_new_logs(&self, scanner: &Scanner, command: &str) {
+        while self.logs_scanned.load(Ordering::Relaxed) < self.commands.load(Ordering::Relaxed) {
+            let n = self.logs_scanned.fetch_add(1, Ordering::Relaxed);
+            let path = self.log_path(n);
+            match scanner.find_in_file(&path) {
+                Ok(None) => {}
+                Ok(Some(class)) => panic!(
+                    "secret {class} leaked into the TRACE log {} (up to {command})",
+                    path.display()
+                ),
+                Err(e) => panic!("cannot scan {}: {e}", path.display()),
+            }
+        }
     }
 
     /// Runs `terraform ARGS`; panics with stdout and stderr if it fails.
@@ -212,6 +313,28 @@ impl TfWork {
             0 | 2 => (output.code, output),
             code => panic!("plan failed with exit code {code}:\n{}", output.combined()),
         }
+    }
+}
+
+impl Drop for TfWork {
+    /// Scans the logs of commands a test ran itself through [`TfWork::command`], and adds
+    /// this process's totals so far to `secret-scan-figures.txt` for `bench/secret-scan`.
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.scan_new_logs(&self.scanner(), "the workspace's last command");
+        }
+        let figures = Path::new(env!("CARGO_TARGET_TMPDIR")).join("secret-scan-figures.txt");
+        let line = format!(
+            "{} commands={} bytes={}\n",
+            std::process::id(),
+            COMMANDS_SCANNED.load(Ordering::Relaxed),
+            BYTES_SCANNED.load(Ordering::Relaxed)
+        );
+        let _ = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(figures)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
     }
 }
 

@@ -156,7 +156,7 @@ impl Resource<HosterClient> for DedicatedServerResource {
                     return Value::Null;
                 }
             };
-            if let Err(e) = ctx
+            let ordered = ctx
                 .client
                 .order_dedicated(
                     market_id,
@@ -164,34 +164,47 @@ impl Resource<HosterClient> for DedicatedServerResource {
                     planned.get("ip_count").as_i64(),
                     planned.get("hostname").as_str(),
                 )
-                .await
-            {
-                api_error_diag(
-                    diags,
-                    &format!("Cannot order HosterAPI dedicated server {market_id}"),
-                    &e,
-                    CREDENTIALS,
-                );
-                if e.outcome_unknown() {
-                    if let Some(d) = diags.0.last_mut() {
-                        d.detail.push_str(" The order may still have been placed: check the account's dedicated servers before applying again, and import a new one if it is there.");
-                    }
-                }
-                return Value::Null;
-            }
-            match find_new(ctx, before, market_id, deadline).await {
-                Ok(id) => id,
-                Err(e) => {
-                    wait_error_diag(
+                .await;
+            if let Err(e) = ordered {
+                let soon = Instant::now() + ctx.client.poll_interval * 10;
+                let adopted = match e.outcome_unknown() {
+                    true => find_new(ctx, before, market_id, soon.min(deadline))
+                        .await
+                        .ok(),
+                    false => None,
+                };
+                if let Some(id) = adopted {
+                    diags.warning(format!("Adopted HosterAPI dedicated server {id}"), format!("The answer to the order was lost ({e}), but a new server {id} appeared in the account; Terraform manages it instead of ordering another."));
+                    id
+                } else {
+                    api_error_diag(
                         diags,
-                        "The ordered HosterAPI dedicated server was not found",
+                        &format!("Cannot order HosterAPI dedicated server {market_id}"),
                         &e,
                         CREDENTIALS,
                     );
-                    if let Some(d) = diags.0.last_mut() {
-                        d.detail.push_str(" The order was accepted, but no new server appeared among the account's servers; HosterAPI says this happens when an order cannot be completed. Check with the vendor before ordering again.");
+                    if e.outcome_unknown() {
+                        if let Some(d) = diags.0.last_mut() {
+                            d.detail.push_str(" The order may still have been placed: check the account's dedicated servers before applying again, and import a new one if it is there.");
+                        }
                     }
                     return Value::Null;
+                }
+            } else {
+                match find_new(ctx, before, market_id, deadline).await {
+                    Ok(id) => id,
+                    Err(e) => {
+                        wait_error_diag(
+                            diags,
+                            "The ordered HosterAPI dedicated server was not found",
+                            &e,
+                            CREDENTIALS,
+                        );
+                        if let Some(d) = diags.0.last_mut() {
+                            d.detail.push_str(" The order was accepted, but no new server appeared among the account's servers; HosterAPI says this happens when an order cannot be completed. Check with the vendor before ordering again.");
+                        }
+                        return Value::Null;
+                    }
                 }
             }
         };

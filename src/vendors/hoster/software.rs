@@ -127,7 +127,16 @@ impl Resource<HosterClient> for SoftwareResource {
             Ok(job) => job,
             Err(e) => {
                 api_error_diag(diags, &summary, &e, CREDENTIALS);
-                return Value::Null;
+                if !e.outcome_unknown() {
+                    return Value::Null;
+                }
+                if let Some(d) = diags.0.last_mut() {
+                    d.detail.push_str(" The install may still have started: the package is kept in state as tainted, so the next apply uninstalls it and installs it again instead of leaving it unmanaged.");
+                }
+                let mut state = settle_unknowns(planned.clone());
+                state.set("id", format!("{server}/{package}"));
+                state.set("password_wo", Value::Null);
+                return state;
             }
         };
         let mut state = settle_unknowns(planned.clone());

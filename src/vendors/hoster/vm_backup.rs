@@ -92,37 +92,50 @@ impl Resource<HosterClient> for VmBackupResource {
                 return Value::Null;
             }
         };
-        if let Err(e) = ctx.client.create_backup(vm).await {
-            api_error_diag(diags, &summary, &e, CREDENTIALS);
-            return Value::Null;
-        }
-        match wait_backup_task(ctx, vm, deadline).await {
-            Ok(Ok(())) => {}
-            Ok(Err(status)) => {
-                diags.error(
-                    summary,
-                    format!("The backup task of VM {vm} ended as {status}."),
-                );
-                return Value::Null;
-            }
-            Err(e) => {
-                wait_error_diag(diags, &summary, &e, CREDENTIALS);
-                return Value::Null;
-            }
-        }
-        let after = match ctx.client.backups(vm).await {
-            Ok(list) => list,
+        let lost_answer = match ctx.client.create_backup(vm).await {
+            Ok(_) => None,
+            Err(e) if e.outcome_unknown() => Some(e),
             Err(e) => {
                 api_error_diag(diags, &summary, &e, CREDENTIALS);
                 return Value::Null;
             }
         };
-        match after.into_iter().filter(|t| !before.contains(t)).max() {
-            Some(timestamp) => state_for(planned, &vm_text, timestamp),
-            None => {
+        let waited = wait_backup_task(ctx, vm, deadline).await;
+        if let Ok(Err(status)) = &waited {
+            diags.error(
+                summary,
+                format!("The backup task of VM {vm} ended as {status}."),
+            );
+            return Value::Null;
+        }
+        // Even when the wait failed, a backup that appeared is kept in state (tainted) rather
+        // than left behind.
+        let new_backup = match ctx.client.backups(vm).await {
+            Ok(after) => after.into_iter().filter(|t| !before.contains(t)).max(),
+            Err(e) => {
+                api_error_diag(diags, &summary, &e, CREDENTIALS);
+                None
+            }
+        };
+        if let Err(e) = &waited {
+            wait_error_diag(diags, &summary, e, CREDENTIALS);
+        }
+        match (new_backup, lost_answer) {
+            (Some(timestamp), lost) => {
+                if let Some(e) = lost {
+                    diags.warning(format!("Adopted backup {timestamp} of VM {vm}"), format!("The answer to the backup request was lost ({e}), but a new backup {timestamp} appeared; Terraform manages it instead of making another."));
+                }
+                state_for(planned, &vm_text, timestamp)
+            }
+            (None, Some(e)) => {
+                api_error_diag(diags, &summary, &e, CREDENTIALS);
+                Value::Null
+            }
+            (None, None) if waited.is_ok() => {
                 diags.error(summary, format!("The backup task of VM {vm} finished, but no new backup appeared in its backup list."));
                 Value::Null
             }
+            (None, None) => Value::Null,
         }
     }
 

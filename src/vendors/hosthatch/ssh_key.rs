@@ -7,6 +7,8 @@ use async_trait::async_trait;
 use super::api::{HostHatchClient, CREDENTIALS};
 use super::models::Key;
 use crate::support::diag::api_error_diag;
+use crate::support::wait::read_until_found;
+use crate::support::ApiError;
 use crate::tfplugin::provider::{Ctx, Resource};
 use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
 
@@ -22,6 +24,35 @@ pub fn schema() -> Schema {
             .attr(Attribute::required("value", Type::String).force_new().check(Check::NonEmpty).describe("The public key, e.g. `ssh-ed25519 AAAA... user@host`. Changing it replaces the key."))
             .attr(Attribute::optional("type", Type::String).default(DEFAULT_KEY_TYPE).force_new().describe("The key type (default `sshkey`). Changing it replaces the key.")),
     )
+}
+
+/// After a `POST /keys` whose answer was lost: the one key not in `before` with this
+/// description and value, looked for a few times since a new key may be listed late.
+async fn find_new_key(
+    ctx: &Ctx<HostHatchClient>,
+    before: &[i64],
+    description: &str,
+    value: &str,
+) -> Option<Key> {
+    let single_new = |keys: Vec<Key>| {
+        let mut new = keys.into_iter().filter(|k| {
+            !before.contains(&k.id)
+                && k.description.as_deref() == Some(description)
+                && k.value.as_deref().map(str::trim) == Some(value.trim())
+        });
+        match (new.next(), new.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    };
+    read_until_found(
+        3,
+        |_| ctx.client.poll_interval,
+        |_| async { Ok::<_, ApiError>(ctx.client.list_keys().await.ok().and_then(single_new)) },
+    )
+    .await
+    .ok()
+    .flatten()
 }
 
 /// The state of `key`; fields the answer lacks are kept from `base`.
@@ -73,12 +104,31 @@ impl Resource<HostHatchClient> for SshKeyResource {
             .as_str()
             .unwrap_or(DEFAULT_KEY_TYPE)
             .to_string();
-        match ctx
-            .client
-            .create_key(&kind, &text("description"), &text("value"))
-            .await
-        {
+        let (description, value) = (text("description"), text("value"));
+        let before = ctx.client.list_keys().await.ok();
+        match ctx.client.create_key(&kind, &description, &value).await {
             Ok(key) => key_state(planned, &key),
+            Err(e) if e.outcome_unknown() && before.is_some() => {
+                let before: Vec<i64> = before.unwrap_or_default().iter().map(|k| k.id).collect();
+                match find_new_key(ctx, &before, &description, &value).await {
+                    Some(key) => {
+                        diags.warning(
+                            format!("Adopted HostHatch SSH key {}", key.id),
+                            format!("The answer to POST /keys was lost ({e}), but a new key {} with this description and value appeared; Terraform manages it instead of adding another.", key.id),
+                        );
+                        key_state(planned, &key)
+                    }
+                    None => {
+                        api_error_diag(
+                            diags,
+                            "Cannot create the HostHatch SSH key",
+                            &e,
+                            CREDENTIALS,
+                        );
+                        Value::Null
+                    }
+                }
+            }
             Err(e) => {
                 api_error_diag(
                     diags,

@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json};
 use super::api::{OpenHostingClient, CREDENTIALS};
 use super::fields::{put_list, put_user_metadata, set_strings, set_text, set_user_metadata};
 use super::models::Props;
+use super::recover::create_or_adopt;
 use super::size::{format_size, parse_size};
 use super::upload::upload_file;
 use super::{drive_plan, drive_waits};
@@ -183,8 +184,23 @@ impl Resource<OpenHostingClient> for DriveResource {
         planned: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
-        let created = match ctx.client.create_drive(&create_body(planned)).await {
-            Ok(p) => p,
+        let name = planned.get("name").as_str().unwrap_or_default();
+        let body = create_body(planned);
+        let created = match create_or_adopt(
+            ctx.client.poll_interval,
+            "drive",
+            name,
+            || ctx.client.drives_info(),
+            || ctx.client.create_drive(&body),
+        )
+        .await
+        {
+            Ok(created) => {
+                if let Some((summary, detail)) = created.adoption_note("drive", "drive", name) {
+                    diags.warning(summary, detail);
+                }
+                created.props
+            }
             Err(e) => {
                 api_error_diag(
                     diags,

@@ -14,6 +14,7 @@ mod fields;
 mod lifecycle_tests;
 pub mod models;
 pub mod network;
+mod recover;
 pub mod server;
 mod server_config;
 mod server_waits;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 use super::api::{OpenHostingClient, ResourceKind, CREDENTIALS};
 use super::fields::{put_list, put_user_metadata, set_strings, set_text, set_user_metadata};
 use super::models::Props;
+use super::recover::create_or_adopt;
 use crate::support::diag::api_error_diag;
 use crate::tfplugin::provider::{Ctx, Resource};
 use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
@@ -148,12 +149,25 @@ impl Resource<OpenHostingClient> for NetworkResource {
         planned: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
-        match ctx
-            .client
-            .create_resource(self.kind, &body(&Value::Null, planned))
-            .await
+        let name = planned.get("name").as_str().unwrap_or_default();
+        let create_body = body(&Value::Null, planned);
+        match create_or_adopt(
+            ctx.client.poll_interval,
+            "resource",
+            name,
+            || ctx.client.resources_info(self.kind),
+            || ctx.client.create_resource(self.kind, &create_body),
+        )
+        .await
         {
-            Ok(p) if p.id("resource").is_some() => network_state(self.kind, planned, &p),
+            Ok(created) if created.props.id("resource").is_some() => {
+                if let Some((summary, detail)) =
+                    created.adoption_note(self.type_name(), "resource", name)
+                {
+                    diags.warning(summary, detail);
+                }
+                network_state(self.kind, planned, &created.props)
+            }
             Ok(_) => {
                 diags.error(format!("Cannot create the {}", self.type_name()), format!("POST /resources/{}/create answered without a `resource` id; it may exist in the account without Terraform knowing it.", self.kind.path()));
                 Value::Null

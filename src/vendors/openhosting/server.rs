@@ -7,6 +7,7 @@
 use async_trait::async_trait;
 
 use super::api::{OpenHostingClient, CREDENTIALS};
+use super::recover::create_or_adopt;
 use super::server_config::{
     full_body, is_device, live_body, live_changes, restart_reasons, server_state,
 };
@@ -185,12 +186,23 @@ impl Resource<OpenHostingClient> for ServerResource {
     ) -> Value {
         register_vnc_password(planned);
         let start = planned.get("power_state").as_str() != Some("stopped");
-        let created = match ctx
-            .client
-            .create_server(&full_body(&Value::Null, planned), start)
-            .await
+        let name = planned.get("name").as_str().unwrap_or_default();
+        let body = full_body(&Value::Null, planned);
+        let created = match create_or_adopt(
+            ctx.client.poll_interval,
+            "server",
+            name,
+            || ctx.client.servers_info(),
+            || ctx.client.create_server(&body, start),
+        )
+        .await
         {
-            Ok(p) => p,
+            Ok(created) => {
+                if let Some((summary, detail)) = created.adoption_note("server", "server", name) {
+                    diags.warning(summary, detail);
+                }
+                created.props
+            }
             Err(e) => {
                 api_error_diag(
                     diags,

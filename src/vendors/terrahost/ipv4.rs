@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::api::TerrahostClient;
 use super::models::{Ip, Server};
 use super::{id_of, numeric_id, settle_unknowns, type_name, Brand};
-use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::diag::api_error_diag;
 use crate::support::{wait_for, Poll, WaitSpec};
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
 use crate::tfplugin::{timeouts, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
@@ -46,6 +46,24 @@ fn ip_state(base: &Value, server: i64, ip: &Ip) -> Value {
         s.set("ip_type", if routed { "l3" } else { "l2" });
     }
     settle_unknowns(s)
+}
+
+/// Marks an order whose address has not arrived: the id names the addresses the server had
+/// before it, so a refresh can tell the new one.
+const PENDING: &str = "pending-after:";
+
+fn pending_state(base: &Value, server: i64, before: &[i64]) -> Value {
+    let mut s = base.clone();
+    s.set("server_id", server.to_string());
+    let known: Vec<String> = before.iter().map(i64::to_string).collect();
+    s.set("id", format!("{PENDING}{}", known.join(",")));
+    settle_unknowns(s)
+}
+
+/// The addresses a pending order's id names, or `None` if `id` is not a pending one.
+fn pending_before(id: &str) -> Option<Vec<i64>> {
+    let list = id.strip_prefix(PENDING)?;
+    Some(list.split(',').filter_map(|n| n.parse().ok()).collect())
 }
 
 fn ip_ids(server: &Server) -> Vec<i64> {
@@ -105,19 +123,26 @@ impl Resource<TerrahostClient> for Ipv4Resource {
                 return Value::Null;
             }
         };
+        let new_ip = |s: Option<_>| {
+            s.and_then(|s: Server| {
+                s.ips
+                    .into_iter()
+                    .find(|ip| ip.ip_id.is_some_and(|id| !before.contains(&id)))
+            })
+        };
+        let mut lost_answer = None;
         if let Err(e) = ctx.client.order_ipv4(server, ip_type).await {
-            api_error_diag(
-                diags,
-                &format!("Cannot order an IPv4 address for {brand} server {server}"),
-                &e,
-                &creds,
-            );
-            if e.outcome_unknown() {
-                if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(" The order may still have been placed: check the server's addresses before applying again, and import the new one (SERVER_ID/IP_ID).");
-                }
+            if !e.outcome_unknown() {
+                api_error_diag(
+                    diags,
+                    &format!("Cannot order an IPv4 address for {brand} server {server}"),
+                    &e,
+                    &creds,
+                );
+                return Value::Null;
             }
-            return Value::Null;
+            // The order may have been placed: wait for an address as if it had been.
+            lost_answer = Some(e);
         }
         let spec = WaitSpec {
             what: format!("the ordered IPv4 address of server {server} to arrive"),
@@ -127,11 +152,7 @@ impl Resource<TerrahostClient> for Ipv4Resource {
         };
         let arrived = wait_for(spec, |_| async {
             Ok(match ctx.client.get_server(server).await? {
-                Some(s) => match s
-                    .ips
-                    .into_iter()
-                    .find(|ip| ip.ip_id.is_some_and(|id| !before.contains(&id)))
-                {
+                Some(s) => match new_ip(Some(s)) {
                     Some(ip) => Poll::Done(ip),
                     None => Poll::Pending("not delivered yet".into()),
                 },
@@ -140,18 +161,22 @@ impl Resource<TerrahostClient> for Ipv4Resource {
         })
         .await;
         match arrived {
-            Ok(ip) => ip_state(planned, server, &ip),
-            Err(e) => {
-                wait_error_diag(
-                    diags,
-                    &format!("The IPv4 address ordered for {brand} server {server} did not arrive"),
-                    &e,
-                    &creds,
-                );
-                if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(" The address was ordered (and is billed): when it shows on the server, import it as SERVER_ID/IP_ID instead of ordering another.");
+            Ok(ip) => {
+                if let Some(e) = lost_answer {
+                    diags.warning(format!("Adopted a new IPv4 address of {brand} server {server}"), format!("The answer to the order was lost ({e}), but a new address appeared on the server; Terraform manages it instead of ordering another."));
                 }
-                Value::Null
+                ip_state(planned, server, &ip)
+            }
+            Err(e) => {
+                let why = match &lost_answer {
+                    Some(lost) => format!("the answer to the order was lost ({lost}) and no new address appeared ({e})"),
+                    None => format!("the address was ordered (and is billed) but has not arrived ({e})"),
+                };
+                diags.warning(
+                    format!("The IPv4 address ordered for {brand} server {server} is pending"),
+                    format!("Terraform records the order as pending: {why}. The next refresh records the first address that is new on the server since the order, so another apply does not order a second one."),
+                );
+                pending_state(planned, server, &before)
             }
         }
     }
@@ -162,6 +187,21 @@ impl Resource<TerrahostClient> for Ipv4Resource {
         current: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
+        let pending = current.get("id").as_str().and_then(pending_before);
+        if let (Some(before), Some(server)) = (pending, id_of(current, "server_id")) {
+            return match ctx.client.get_server_confirmed(server).await {
+                Ok(Some(s)) => match s
+                    .ips
+                    .iter()
+                    .find(|ip| ip.ip_id.is_some_and(|id| !before.contains(&id)))
+                {
+                    Some(ip) => ip_state(current, server, ip),
+                    None => current.clone(),
+                },
+                Ok(None) => Value::Null,
+                Err(_) => current.clone(),
+            };
+        }
         let (Some(server), Some(ip_id)) = (id_of(current, "server_id"), id_of(current, "id"))
         else {
             diags.error(

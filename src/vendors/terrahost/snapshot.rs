@@ -52,6 +52,23 @@ fn snapshot_state(base: &Value, server: i64, snap: &Snapshot) -> Value {
     settle_unknowns(s)
 }
 
+/// The id in state of a requested snapshot not listed yet; a refresh finds it by name.
+const UNLISTED: &str = "pending";
+
+/// For a state whose id is [`UNLISTED`]: the snapshot of its server with its name, if listed.
+async fn resolve_unlisted(ctx: &Ctx<TerrahostClient>, current: &Value) -> Option<Value> {
+    if current.get("id").as_str() != Some(UNLISTED) {
+        return None;
+    }
+    let server = id_of(current, "server_id")?;
+    let name = current.get("name").as_str()?;
+    let list = ctx.client.list_snapshots(server).await.ok()?;
+    let snap = list
+        .iter()
+        .find(|s| s.snap_display_name.as_deref() == Some(name))?;
+    Some(snapshot_state(current, server, snap))
+}
+
 /// The snapshot `snap` of `server`; `None` when gone, confirmed by repeated reads.
 async fn find_confirmed(
     client: &TerrahostClient,
@@ -179,40 +196,62 @@ impl Resource<TerrahostClient> for SnapshotResource {
             );
             return Value::Null;
         }
-        if let Err(e) = ctx.client.create_snapshot(server, name).await {
-            api_error_diag(
-                diags,
-                &format!("Cannot snapshot {brand} server {server}"),
-                &e,
-                &creds,
-            );
-            if e.outcome_unknown() {
-                if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(&format!(" The snapshot may still have been made: look for one named {name:?} and import it (SERVER_ID/SNAP_ID) before applying again."));
-                }
-            }
-            return Value::Null;
-        }
         let known: Vec<i64> = before.iter().filter_map(|s| s.snap_id).collect();
+        let is_new = |s: &Snapshot| {
+            s.snap_display_name.as_deref() == Some(name)
+                && s.snap_id.is_some_and(|id| !known.contains(&id))
+        };
+        let mut adopted = None;
+        if let Err(e) = ctx.client.create_snapshot(server, name).await {
+            if e.outcome_unknown() {
+                adopted = read_until_found(
+                    3,
+                    |_| ctx.client.poll_interval,
+                    |_| async {
+                        let list = ctx.client.list_snapshots(server).await.ok();
+                        Ok::<_, ApiError>(list.and_then(|l| l.into_iter().find(is_new)))
+                    },
+                )
+                .await
+                .ok()
+                .flatten();
+            }
+            if let Some(snap) = &adopted {
+                diags.warning(format!("Adopted snapshot {} of {brand} server {server}", snap.snap_id.unwrap_or_default()), format!("The answer to the snapshot request was lost ({e}), but a new snapshot named {name:?} appeared; Terraform manages it instead of taking another."));
+            } else {
+                api_error_diag(
+                    diags,
+                    &format!("Cannot snapshot {brand} server {server}"),
+                    &e,
+                    &creds,
+                );
+                if e.outcome_unknown() {
+                    if let Some(d) = diags.0.last_mut() {
+                        d.detail.push_str(&format!(" The snapshot may still have been made: look for one named {name:?} and import it (SERVER_ID/SNAP_ID) before applying again."));
+                    }
+                }
+                return Value::Null;
+            }
+        }
         let spec = WaitSpec {
             what: format!("the new snapshot {name:?} of server {server} to be listed"),
             poll_interval: ctx.client.poll_interval,
             timeout: ctx.timeout,
             cancel: ctx.cancel.clone(),
         };
-        let found = wait_for(spec, |_| async {
-            let list = ctx.client.list_snapshots(server).await?;
-            Ok(
-                match list.into_iter().find(|s| {
-                    s.snap_display_name.as_deref() == Some(name)
-                        && s.snap_id.is_some_and(|id| !known.contains(&id))
-                }) {
-                    Some(s) => Poll::Done(s),
-                    None => Poll::Pending("not listed yet".into()),
-                },
-            )
-        })
-        .await;
+        let found = match adopted {
+            Some(snap) => Ok(snap),
+            None => {
+                wait_for(spec, |_| async {
+                    let list = ctx.client.list_snapshots(server).await?;
+                    Ok(match list.into_iter().find(is_new) {
+                        Some(s) => Poll::Done(s),
+                        None => Poll::Pending("not listed yet".into()),
+                    })
+                })
+                .await
+            }
+        };
         drop(_one_at_a_time);
         let snap = match found {
             Ok(s) => s,
@@ -224,9 +263,12 @@ impl Resource<TerrahostClient> for SnapshotResource {
                     &creds,
                 );
                 if let Some(d) = diags.0.last_mut() {
-                    d.detail.push_str(" The snapshot was requested: when it appears, import it (SERVER_ID/SNAP_ID) or delete it in the control panel.");
+                    d.detail.push_str(" The snapshot was requested: it is kept in state (tainted) under the id `pending` until a refresh finds it by name, so the next apply replaces it rather than leaving it behind.");
                 }
-                return Value::Null;
+                let mut state = settle_unknowns(planned.clone());
+                state.set("server_id", server.to_string());
+                state.set("id", UNLISTED);
+                return state;
             }
         };
         let Some(snap_id) = snap.snap_id else {
@@ -254,6 +296,11 @@ impl Resource<TerrahostClient> for SnapshotResource {
         current: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
+        if current.get("id").as_str() == Some(UNLISTED) {
+            return resolve_unlisted(ctx, current)
+                .await
+                .unwrap_or_else(|| current.clone());
+        }
         let (Some(server), Some(snap)) = (id_of(current, "server_id"), id_of(current, "id")) else {
             diags.error(
                 "Invalid snapshot state",
@@ -290,6 +337,8 @@ impl Resource<TerrahostClient> for SnapshotResource {
     }
 
     async fn delete(&self, ctx: &Ctx<TerrahostClient>, prior: &Value, diags: &mut Diagnostics) {
+        let resolved = resolve_unlisted(ctx, prior).await;
+        let prior = resolved.as_ref().unwrap_or(prior);
         let (Some(server), Some(snap)) = (id_of(prior, "server_id"), id_of(prior, "id")) else {
             return;
         };
