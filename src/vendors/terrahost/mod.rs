@@ -248,8 +248,8 @@ pub fn id_of(state: &Value, name: &str) -> Option<i64> {
 /// A check that a string attribute holds a whole number.
 pub fn numeric_id(value: &Value) -> Result<(), String> {
     match value.as_str() {
-        Some(s) if s.trim().parse::<i64>().is_ok() => Ok(()),
-        _ => Err("must be a numeric id".to_string()),
+        Some(s) if s.trim().parse::<i64>().is_ok_and(|n| n > 0) => Ok(()),
+        _ => Err("must be a numeric id (a whole number above 0)".to_string()),
     }
 }
 
