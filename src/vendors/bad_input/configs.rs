@@ -41,7 +41,7 @@ pub fn sim_provider_config(sim: &Sim, provider: &str, schema: &Schema) -> Value 
 }
 
 /// Sets `value` at `at` (an attribute, or one in a single nested block).
-fn set_at(config: &mut Value, schema: &Schema, at: &[&str], value: Value) {
+pub fn set_at(config: &mut Value, schema: &Schema, at: &[&str], value: Value) {
     match at {
         [name] => config.set(name, value),
         [block, name] => {
@@ -58,7 +58,7 @@ fn set_at(config: &mut Value, schema: &Schema, at: &[&str], value: Value) {
 }
 
 /// The schema's type with the attribute at `at` travelling as `wire`.
-fn type_with(ty: &Type, at: &[&str], wire: &Type) -> Type {
+pub fn type_with(ty: &Type, at: &[&str], wire: &Type) -> Type {
     let Type::Object(attrs) = ty else {
         return ty.clone();
     };

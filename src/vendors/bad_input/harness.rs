@@ -33,7 +33,11 @@ impl<P: Provider> Checker<P> {
     /// Validates and configures the provider block; returns every diagnostic of both.
     pub async fn configure(&self, config: &Value) -> Vec<pb::Diagnostic> {
         let ty = self.catalogue.schema.block.implied_type();
-        let dv = dynamic(config, &ty);
+        self.configure_encoded(dynamic(config, &ty)).await
+    }
+
+    /// Like `configure`, with the configuration already encoded.
+    pub async fn configure_encoded(&self, dv: pb::DynamicValue) -> Vec<pb::Diagnostic> {
         let mut diags = self
             .service
             .prepare_provider_config(Request::new(pb::prepare_provider_config::Request {

@@ -6,4 +6,5 @@ mod configs;
 mod generated;
 mod hand;
 mod harness;
+mod provider_blocks;
 mod samples;

@@ -168,8 +168,10 @@ impl TerrahostProvider {
                 })
             }
             (_, _, Some(token)) => Some(Credentials::Token(token)),
-            _ => {
-                diags.error(
+            (username, _, None) => {
+                let missing = if username.is_none() { "username" } else { "password" };
+                diags.attr_error(
+                    AttrPath::attr(missing),
                     format!("Missing {} credentials", self.brand.display()),
                     format!("The provider needs `username` and `password` (plus `totp_secret` or `otp_code` when the account has two-factor authentication), or a `token`: set them in the provider block or through {p}_USERNAME, {p}_PASSWORD, {p}_TOTP_SECRET or {p}_TOKEN."),
                 );
