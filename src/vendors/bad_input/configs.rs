@@ -18,7 +18,10 @@ use crate::vendors::{hoster, hosthatch, openhosting, terrahost};
 /// The provider block of each provider, pointed at `sim`.
 pub fn sim_provider_config(sim: &Sim, provider: &str, schema: &Schema) -> Value {
     let endpoint = |prefix: &str| Value::from(sim.http_settings(prefix, Auth::None).endpoint);
-    let mut pairs: Vec<(&str, Value)> = vec![("max_retries", 0i64.into())];
+    let mut pairs: Vec<(&str, Value)> = vec![
+        ("max_retries", 0i64.into()),
+        ("poll_interval", "10ms".into()),
+    ];
     match provider {
         "hosthatch" | "hoster" => {
             pairs.push(("token", TOKEN.into()));

@@ -7,4 +7,5 @@ mod generated;
 mod hand;
 mod harness;
 mod provider_blocks;
+mod responses;
 mod samples;

@@ -17,9 +17,17 @@ fn hand_cases(provider: &str) -> Vec<Case> {
     let bad = |at: &'static str, what: &str, value: Value| Case::error(vec![at], what, value);
     let mut cases = vec![
         bad("endpoint", "endpoint not a URL", "api.example.com".into()),
-        bad("endpoint", "endpoint of another scheme", "ftp://api.example.com".into()),
+        bad(
+            "endpoint",
+            "endpoint of another scheme",
+            "ftp://api.example.com".into(),
+        ),
         bad("poll_interval", "poll_interval of zero", "0s".into()),
-        bad("poll_interval", "poll_interval with a bad unit", "5 fortnights".into()),
+        bad(
+            "poll_interval",
+            "poll_interval with a bad unit",
+            "5 fortnights".into(),
+        ),
         bad("request_timeout", "request_timeout of zero", "0s".into()),
         bad("request_timeout", "request_timeout negative", "-5s".into()),
         bad("max_retries", "max_retries 1e300", 1e300f64.into()),
@@ -30,12 +38,24 @@ fn hand_cases(provider: &str) -> Vec<Case> {
         "openhosting" => {
             cases.push(bad("api_key", "no api_key", Value::Null));
             cases.push(bad("user_uuid", "no user_uuid", Value::Null));
-            cases.push(bad("upload_chunk_size", "upload_chunk_size over 64M", "65M".into()));
-            cases.push(bad("upload_concurrency", "upload_concurrency 0", 0i64.into()));
+            cases.push(bad(
+                "upload_chunk_size",
+                "upload_chunk_size over 64M",
+                "65M".into(),
+            ));
+            cases.push(bad(
+                "upload_concurrency",
+                "upload_concurrency 0",
+                0i64.into(),
+            ));
         }
         _ => {
             cases.push(bad("password", "username without password", Value::Null));
-            cases.push(bad("totp_secret", "totp_secret not base32", "not base32!".into()));
+            cases.push(bad(
+                "totp_secret",
+                "totp_secret not base32",
+                "not base32!".into(),
+            ));
             cases.push(Case {
                 also: vec![("password", Value::Null), ("totp_secret", Value::Null)],
                 ..bad("username", "no credentials at all", Value::Null)
@@ -64,18 +84,26 @@ async fn check_provider<P: Provider>(
             config.set(attr, value.clone());
         }
         set_at(&mut config, &schema, &case.at, case.value.clone());
-        let wire = case.wire_type.as_ref().map_or(ty.clone(), |w| type_with(&ty, &case.at, w));
+        let wire = case
+            .wire_type
+            .as_ref()
+            .map_or(ty.clone(), |w| type_with(&ty, &case.at, w));
         let msgpack = msgpack::encode(&config, &wire).expect("case encodes");
         let checker = Checker::new(provider());
         let diags = checker
-            .configure_encoded(pb::DynamicValue { msgpack, json: Vec::new() })
+            .configure_encoded(pb::DynamicValue {
+                msgpack,
+                json: Vec::new(),
+            })
             .await;
         let errors: Vec<_> = diags.iter().filter(|d| is_error(d)).cloned().collect();
         let outcome = match &case.expect {
             Expect::Accepted if errors.is_empty() => Ok(()),
             Expect::Accepted => Err(format!("refused: {}", show(&errors))),
             Expect::ErrorAt(path) if errors.iter().any(|d| path_of(d) == *path) => Ok(()),
-            Expect::ErrorAt(path) if errors.is_empty() => Err(format!("passed silently (wanted an error at {path})")),
+            Expect::ErrorAt(path) if errors.is_empty() => {
+                Err(format!("passed silently (wanted an error at {path})"))
+            }
             Expect::ErrorAt(path) => Err(format!("error not at {path}: {}", show(&errors))),
         };
         if let Err(problem) = outcome {
@@ -92,11 +120,28 @@ async fn every_bad_provider_block_is_refused_at_its_argument_without_an_api_call
     check_provider(hoster::provider, &sim, &mut tally, &mut failures).await;
     check_provider(openhosting::provider, &sim, &mut tally, &mut failures).await;
     check_provider(terrahost::provider, &sim, &mut tally, &mut failures).await;
-    check_provider(terrahost::gigahost_provider, &sim, &mut tally, &mut failures).await;
+    check_provider(
+        terrahost::gigahost_provider,
+        &sim,
+        &mut tally,
+        &mut failures,
+    )
+    .await;
     for (group, n) in &tally.0 {
         println!("bad provider blocks, {group}: {n}");
     }
     println!("bad provider blocks tried: {}", tally.total());
-    assert_eq!(api_requests(&sim).await, 0, "configure called the API: {}", sim.get("stats").await);
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), tally.total(), failures.join("\n"));
+    assert_eq!(
+        api_requests(&sim).await,
+        0,
+        "configure called the API: {}",
+        sim.get("stats").await
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        tally.total(),
+        failures.join("\n")
+    );
 }

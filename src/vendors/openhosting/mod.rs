@@ -122,7 +122,11 @@ impl Provider for OpenHostingProvider {
             return None;
         }
         let (user, key) = credentials(config);
-        let missing = if user.is_none() { "user_uuid" } else { "api_key" };
+        let missing = if user.is_none() {
+            "user_uuid"
+        } else {
+            "api_key"
+        };
         let (Some(user), Some(key)) = (user, key) else {
             diags.attr_error(
                 crate::tfplugin::AttrPath::attr(missing),

@@ -154,6 +154,8 @@ impl Resource<OpenHostingClient> for NetworkResource {
             .await
         {
             Ok(p) if p.id("resource").is_some() => network_state(self.kind, planned, &p),
+            // The API client refuses answers without an id; a `drive` or `server` id here
+            // means the answer was for something else.
             Ok(_) => {
                 diags.error(format!("Cannot create the {}", self.type_name()), format!("POST /resources/{}/create answered without a `resource` id; it may exist in the account without Terraform knowing it.", self.kind.path()));
                 Value::Null

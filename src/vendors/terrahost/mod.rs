@@ -169,7 +169,11 @@ impl TerrahostProvider {
             }
             (_, _, Some(token)) => Some(Credentials::Token(token)),
             (username, _, None) => {
-                let missing = if username.is_none() { "username" } else { "password" };
+                let missing = if username.is_none() {
+                    "username"
+                } else {
+                    "password"
+                };
                 diags.attr_error(
                     AttrPath::attr(missing),
                     format!("Missing {} credentials", self.brand.display()),
