@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,11 @@ pub enum FaultKind {
     /// Fail a random `share` (default 0.5) of matching requests with `status` (default 429),
     /// like `Status`; every matching request uses up one `count`, failed or not.
     Rate,
+    /// Answer `status` (default 200) with `body` as `content_type` (default `text/html`)
+    /// without processing the request: a malformed answer.
+    Body,
+    /// Process the request, then cut its answer after `bytes` bytes, status and headers kept.
+    Truncate,
 }
 
 /// One armed fault, as posted to `/_sim/faults`.
@@ -57,6 +62,14 @@ pub struct FaultSpec {
     /// For `rate`: the probability (0..=1) that a matching request fails.
     #[serde(default)]
     pub share: Option<f64>,
+    /// For `body`: the answer's text and content type.
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// For `truncate`: how many bytes of the real answer to keep.
+    #[serde(default)]
+    pub bytes: Option<usize>,
 }
 
 fn one() -> u32 {
@@ -77,15 +90,21 @@ impl FaultSpec {
             FaultKind::StatusAfter => Some(500),
             FaultKind::Rate => Some(429),
             FaultKind::Drop | FaultKind::DropBefore | FaultKind::Latency => Some(0),
+            FaultKind::Body => Some(200),
+            FaultKind::Truncate => Some(0),
         };
         let status = self.status.or(default_status);
         match status {
             Some(0) => {}
+            Some(code) if self.kind == FaultKind::Body && (200..=599).contains(&code) => {}
             Some(code) if (400..=599).contains(&code) => {}
             Some(code) => return Err(format!("status {code} is not an error status")),
             None => return Err("kind \"status\" needs \"status\"".to_owned()),
         }
         self.status = status;
+        if self.kind == FaultKind::Truncate && self.bytes.is_none() {
+            return Err("kind \"truncate\" needs \"bytes\"".to_owned());
+        }
         if self.kind == FaultKind::Latency && self.ms.is_none() {
             return Err("kind \"latency\" needs \"ms\"".to_owned());
         }
@@ -182,6 +201,24 @@ pub async fn inject(
         FaultKind::Latency => {
             tokio::time::sleep(Duration::from_millis(fault.ms.unwrap_or(0))).await;
             next.run(request).await
+        }
+        FaultKind::Body => {
+            let content_type = fault.content_type.as_deref().unwrap_or("text/html");
+            let mut response = Response::new(Body::from(fault.body.unwrap_or_default()));
+            *response.status_mut() = status;
+            if let Ok(value) = HeaderValue::from_str(content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            response
+        }
+        FaultKind::Truncate => {
+            let (mut parts, body) = next.run(request).await.into_parts();
+            let whole = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let kept = whole.slice(..fault.bytes.unwrap_or(0).min(whole.len()));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(kept))
         }
     }
 }

@@ -2,6 +2,7 @@
 //! errors, the poll engine, lenient decoding of vendor JSON, the error-to-diagnostic
 //! conversion, and reading the provider-block arguments they share.
 
+pub mod checks;
 pub mod coalesce;
 pub mod diag;
 pub mod http;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::diag::Diagnostics;
+use super::diag::{AttrPath, Diagnostics};
 use super::ephemeral::EphemeralEntry;
 use super::provider::{Ctx, DataSource, Provider, Resource};
 use super::schema::Schema;
@@ -114,16 +114,22 @@ pub(super) fn decode(
 ) -> Value {
     let Some(dv) = dv else { return Value::Null };
     let result = if !dv.msgpack.is_empty() {
-        msgpack::decode(&dv.msgpack, ty)
+        msgpack::decode_at(&dv.msgpack, ty)
     } else if !dv.json.is_empty() {
         serde_json::from_slice(&dv.json)
             .map_err(|e| e.to_string())
             .and_then(|j| json::decode(&j, ty))
+            .map_err(|e| (AttrPath::default(), e))
     } else {
         Ok(Value::Null)
     };
-    result.unwrap_or_else(|e| {
-        diags.error(format!("Invalid {what} from Terraform"), e);
+    result.unwrap_or_else(|(path, e)| {
+        let summary = format!("Invalid {what} from Terraform");
+        if path.0.is_empty() {
+            diags.error(summary, e);
+        } else {
+            diags.attr_error(path, summary, e);
+        }
         Value::Null
     })
 }
@@ -194,6 +200,46 @@ pub(super) fn validate_config(
         own_checks(&config, &mut diags);
     }
     diags.to_proto()
+}
+
+/// Reads state JSON written with schema version `version` and brings it to the current
+/// schema: what `UpgradeResourceState` does with a state Terraform stored as JSON.
+pub fn upgrade_raw_state<C: 'static>(
+    resource: &dyn Resource<C>,
+    schema: &Schema,
+    version: i64,
+    raw_json: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
+    let type_name = resource.type_name();
+    if version > schema.version {
+        diags.error(
+            "State written by a newer provider",
+            format!("{type_name} state has schema version {version}, this provider knows up to {}. Upgrade the provider.", schema.version),
+        );
+        return None;
+    }
+    let mut state = match serde_json::from_slice::<serde_json::Value>(raw_json) {
+        Ok(state) => state,
+        Err(e) => {
+            diags.error(
+                "Invalid state",
+                format!("{type_name} state is not valid JSON: {e}"),
+            );
+            return None;
+        }
+    };
+    if version < schema.version {
+        state = resource.upgrade_state(version, state, diags);
+    }
+    let ty = schema.block.implied_type();
+    match json::decode(&state, &ty) {
+        Ok(v) => encode(&v, &ty, diags),
+        Err(e) => {
+            diags.error("Invalid state", format!("{type_name}: {e}"));
+            None
+        }
+    }
 }
 
 /// Terraform before 1.11 would store a write-only value in plan and state: refuse it.
@@ -353,36 +399,22 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = request.into_inner();
         let (resource, schema) = self.resource(&req.type_name)?;
         let mut diags = Diagnostics::default();
-        let ty = schema.block.implied_type();
         let raw = req.raw_state.unwrap_or_default();
-        let mut upgraded = None;
-        if raw.json.is_empty() {
+        let upgraded = if raw.json.is_empty() {
             diags.error(
                 "Unsupported state format",
                 format!("{} state was written by Terraform 0.11 or older (flatmap); it cannot be read. Re-import the resource.", req.type_name),
             );
-        } else if req.version > schema.version {
-            diags.error(
-                "State written by a newer provider",
-                format!("{} state has schema version {}, this provider knows up to {}. Upgrade the provider.", req.type_name, req.version, schema.version),
-            );
+            None
         } else {
-            match serde_json::from_slice::<serde_json::Value>(&raw.json) {
-                Err(e) => diags.error(
-                    "Invalid state",
-                    format!("{} state is not valid JSON: {e}", req.type_name),
-                ),
-                Ok(mut state) => {
-                    if req.version < schema.version {
-                        state = resource.upgrade_state(req.version, state, &mut diags);
-                    }
-                    match json::decode(&state, &ty) {
-                        Ok(v) => upgraded = encode(&v, &ty, &mut diags),
-                        Err(e) => diags.error("Invalid state", format!("{}: {e}", req.type_name)),
-                    }
-                }
-            }
-        }
+            upgrade_raw_state(
+                resource.as_ref(),
+                schema,
+                req.version,
+                &raw.json,
+                &mut diags,
+            )
+        };
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: upgraded,
             diagnostics: diags.to_proto(),

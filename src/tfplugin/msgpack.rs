@@ -6,20 +6,29 @@ use std::collections::BTreeMap;
 
 use rmpv::Value as Mp;
 
+use super::diag::{AttrPath, PathStep};
 use super::types::Type;
 use super::value::{Number, Value};
 
 /// Decodes msgpack bytes as a value of type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, String> {
+    decode_at(bytes, ty).map_err(|(_, message)| message)
+}
+
+/// Like [`decode`], and on error also where in the value it happened (empty: the whole).
+pub fn decode_at(bytes: &[u8], ty: &Type) -> Result<Value, (AttrPath, String)> {
     let mut reader = bytes;
-    let mp = rmpv::decode::read_value(&mut reader).map_err(|e| format!("invalid msgpack: {e}"))?;
+    let mp = rmpv::decode::read_value(&mut reader)
+        .map_err(|e| (AttrPath::default(), format!("invalid msgpack: {e}")))?;
     if !reader.is_empty() {
-        return Err(format!(
-            "{} unexpected bytes after the msgpack value",
-            reader.len()
+        return Err((
+            AttrPath::default(),
+            format!("{} unexpected bytes after the msgpack value", reader.len()),
         ));
     }
-    from_mp(&mp, ty, &mut Vec::new())
+    let mut path = Vec::new();
+    // On error `from_mp` returns without popping, so `path` is where it failed.
+    from_mp(&mp, ty, &mut path).map_err(|message| (AttrPath(path), message))
 }
 
 /// Encodes a value of type `ty` as msgpack.
@@ -30,15 +39,15 @@ pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn at(path: &[String]) -> String {
+fn at(path: &[PathStep]) -> String {
     if path.is_empty() {
         "the value".to_string()
     } else {
-        path.join(".")
+        AttrPath(path.to_vec()).to_string()
     }
 }
 
-fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> {
+fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<PathStep>) -> Result<Value, String> {
     if let Mp::Ext(_, _) = mp {
         return Ok(Value::Unknown);
     }
@@ -46,7 +55,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
         return Ok(Value::Null);
     }
     let mismatch =
-        |path: &Vec<String>| format!("{}: expected {}, got {mp}", at(path), ty.to_json());
+        |path: &Vec<PathStep>| format!("{}: expected {}, got {mp}", at(path), ty.to_json());
     match ty {
         Type::Bool => mp.as_bool().map(Value::Bool).ok_or_else(|| mismatch(path)),
         Type::String => match mp {
@@ -63,7 +72,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
             let items = mp.as_array().ok_or_else(|| mismatch(path))?;
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                path.push(i.to_string());
+                path.push(PathStep::Index(i as i64));
                 out.push(from_mp(item, elem, path)?);
                 path.pop();
             }
@@ -85,7 +94,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, t)) in items.iter().zip(types).enumerate() {
-                path.push(i.to_string());
+                path.push(PathStep::Index(i as i64));
                 out.push(from_mp(item, t, path)?);
                 path.pop();
             }
@@ -98,7 +107,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
                 let key = k
                     .as_str()
                     .ok_or_else(|| format!("{}: map key is not a string", at(path)))?;
-                path.push(key.to_string());
+                path.push(PathStep::Key(key.to_string()));
                 out.insert(key.to_string(), from_mp(v, elem, path)?);
                 path.pop();
             }
@@ -115,7 +124,7 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, String> 
                 let attr_ty = attrs
                     .get(key)
                     .ok_or_else(|| format!("{}: unsupported attribute {key:?}", at(path)))?;
-                path.push(key.to_string());
+                path.push(PathStep::Attribute(key.to_string()));
                 out.insert(key.to_string(), from_mp(v, attr_ty, path)?);
                 path.pop();
             }

@@ -281,11 +281,21 @@ impl Block {
         }
     }
 
-    /// Runs the attribute checks on every known value, recursing into nested blocks.
+    /// Runs the attribute checks on every known value, recursing into nested blocks. Every
+    /// configured text must also be shorter than [`MAX_TEXT_BYTES`], and not blank.
     pub fn validate(&self, value: &Value, path: &AttrPath, diags: &mut Diagnostics) {
         for attr in &self.attributes {
             let v = value.get(attr.name);
             if v.is_null() || !v.is_wholly_known() {
+                continue;
+            }
+            if let Err(problem) = check_text(v) {
+                let at = path_to(path, attr.name);
+                diags.attr_error(
+                    at.clone(),
+                    format!("Invalid value for {at}"),
+                    format!("{} {problem}.", attr.name),
+                );
                 continue;
             }
             for check in &attr.checks {
@@ -318,6 +328,30 @@ impl Block {
                 }
             }
         }
+    }
+}
+
+/// The longest text a configured attribute may hold; no vendor argument comes near it.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// Refuses blank or over-long text anywhere in a configured value.
+fn check_text(value: &Value) -> Result<(), String> {
+    match value {
+        Value::String(s) if s.len() > MAX_TEXT_BYTES => Err(format!(
+            "is {} bytes long; at most {MAX_TEXT_BYTES} are accepted",
+            s.len()
+        )),
+        Value::String(s) if s.trim().is_empty() => Err("must not be empty or blank".to_string()),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            items.iter().try_for_each(check_text)
+        }
+        Value::Object(entries) => entries.values().try_for_each(check_text),
+        // A map value may be blank (an empty tag), not huge.
+        Value::Map(entries) => entries.values().try_for_each(|v| match v {
+            Value::String(s) if s.trim().is_empty() => Ok(()),
+            other => check_text(other),
+        }),
+        _ => Ok(()),
     }
 }
 

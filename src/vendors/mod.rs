@@ -1,5 +1,7 @@
 //! One module per hosting vendor, each offering a `provider()` for its plugin binary.
 
+#[cfg(test)]
+mod bad_input;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;

@@ -315,7 +315,18 @@ impl HosterClient {
 
     /// `GET software/list` (its shape is not documented: kept as JSON).
     pub async fn software_packages(&self) -> Result<Json, ApiError> {
-        self.get("/software/list").await
+        let json: Json = self.get("/software/list").await?;
+        // The list is keyed by package name; an error body is no list.
+        let is_error = json.get("result").and_then(Json::as_str) == Some("error")
+            || json.get("error").is_some();
+        if is_error {
+            return Err(ApiError::Decode {
+                request: "GET /software/list".into(),
+                message: "the answer is an error, not a list of packages".into(),
+                body_excerpt: crate::support::http::excerpt(&json.to_string()),
+            });
+        }
+        Ok(json)
     }
 
     /// `POST software/install` or `software/uninstall`: a job.

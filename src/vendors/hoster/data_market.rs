@@ -40,9 +40,9 @@ pub fn schema() -> Schema {
         Block::new("Dedicated servers on the HosterAPI market, to order with `hoster_dedicated_server`. Every filter is optional.")
             .attr(Attribute::computed("id", Type::String).describe("Always `market`."))
             .attr(Attribute::optional("location", Type::String).describe("Only offers whose location name contains this text (case-insensitive), e.g. `Frankfurt`."))
-            .attr(Attribute::optional("max_price", Type::Number).describe("Only offers costing at most this much per month."))
+            .attr(Attribute::optional("max_price", Type::Number).check(crate::tfplugin::Check::Custom(crate::support::checks::non_negative_amount)).describe("Only offers costing at most this much per month."))
             .attr(Attribute::optional("cpu", Type::String).describe("Only offers whose CPU type contains this text (case-insensitive), e.g. `Ryzen`."))
-            .attr(Attribute::optional("min_ram_gb", Type::Number).describe("Only offers with at least this much RAM, in GB."))
+            .attr(Attribute::optional("min_ram_gb", Type::Number).check(crate::tfplugin::Check::Custom(crate::support::checks::non_negative_amount)).describe("Only offers with at least this much RAM, in GB."))
             .attr(Attribute::computed("servers", Type::list(offer_type())).describe("The matching offers, cheapest first, each with `id` (the `market_id` to order), `model`, `description`, `cpu_type`, `cpu_count`, `ram_type`, `ram_size` (as the vendor writes it), `ram_gb`, `storage_type`, `storage_count`, `storage_size`, `price`, `location_id` and `location`.")),
     )
 }

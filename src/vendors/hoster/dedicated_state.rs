@@ -16,10 +16,10 @@ pub fn schema() -> Schema {
     Schema::new(
         Block::new("A dedicated server ordered from the HosterAPI market. The order answers only `true`, so the provider finds the new server by listing the account's servers before and after ordering, then waits until the order is complete. Destroying it terminates the server at once.")
             .attr(Attribute::computed("id", Type::String).keep_state().describe("The server id, as text."))
-            .attr(Attribute::required("market_id", Type::Number).force_new().describe("Id of the market offer to order (see the `hoster_dedicated_market` data source). Changing it orders a new server."))
+            .attr(Attribute::required("market_id", Type::Number).force_new().check(crate::tfplugin::Check::IntRange(1, crate::support::checks::MAX_ID)).describe("Id of the market offer to order (see the `hoster_dedicated_market` data source). Changing it orders a new server."))
             .attr(Attribute::required("template", Type::String).check(Check::NonEmpty).describe("Template to install, e.g. `Debian Buster` (see `hoster_dedicated_templates`). Changing it reinstalls the server in place: its disks are wiped."))
             .attr(Attribute::optional("ip_count", Type::Number).force_new().check(Check::IntRange(1, 64)).describe("Number of IP addresses to order (the vendor's default when left out). Set at order time only; changing it orders a new server."))
-            .attr(Attribute::optional("hostname", Type::String).describe("Hostname set when the OS is installed. The API cannot report it; changing it reinstalls the server."))
+            .attr(Attribute::optional("hostname", Type::String).check(crate::tfplugin::Check::Custom(crate::support::checks::hostname)).describe("Hostname set when the OS is installed. The API cannot report it; changing it reinstalls the server."))
             .attr(Attribute::optional_computed("power_state", Type::String).check(Check::OneOf(&["running", "stopped"])).describe("`running` or `stopped`. When set, Terraform starts or shuts the server down to match; when left out, it reports the current state."))
             .attr(Attribute::computed("ips", Type::list(Type::String)).keep_state().describe("The server's IP addresses."))
             .attr(Attribute::computed("configuration", Type::map(Type::String)).keep_state().describe("The hardware: `model`-independent keys `cpu_type`, `cpu_count`, `ram_type`, `ram_size`, `storage_type`, `storage_count`, `storage_size`, `price`, `location_id` and `location`."))

@@ -106,7 +106,8 @@ impl Provider for HosterProvider {
         }
         let token = string_arg(config, "token").or_else(|| env_nonempty(TOKEN_ENV));
         let Some(token) = token else {
-            diags.error(
+            diags.attr_error(
+                crate::tfplugin::AttrPath::attr("token"),
                 "Missing HosterAPI token",
                 "The provider needs an API token from HosterAPI support: set the `token` argument in the provider block, or the HOSTER_TOKEN environment variable.",
             );

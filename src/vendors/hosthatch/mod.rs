@@ -96,7 +96,8 @@ impl Provider for HostHatchProvider {
         }
         let token = string_arg(config, "token").or_else(|| env_nonempty(TOKEN_ENV));
         let Some(token) = token else {
-            diags.error(
+            diags.attr_error(
+                crate::tfplugin::AttrPath::attr("token"),
                 "Missing HostHatch API token",
                 "The provider needs an API token from the HostHatch control panel: set the `token` argument in the provider block, or the HOSTHATCH_TOKEN environment variable.",
             );

@@ -47,7 +47,7 @@ pub fn schema() -> Schema {
             .attr(Attribute::required("location", Type::String).force_new().describe("Location id, e.g. `AMS` or `LON`. Changing it creates a new server."))
             .attr(Attribute::required("billing", Type::String).force_new().describe("Billing cycle id, e.g. `monthly` or `quarterly`. Changing it creates a new server."))
             .attr(Attribute::required("image", Type::String).force_new().describe("Image id to install, e.g. `ubuntu22`. Changing it creates a new server."))
-            .attr(Attribute::required("hostname", Type::String).force_new().check(Check::NonEmpty).describe("The server's hostname. Changing it creates a new server."))
+            .attr(Attribute::required("hostname", Type::String).force_new().check(Check::NonEmpty).check(Check::Custom(crate::support::checks::hostname)).describe("The server's hostname. Changing it creates a new server."))
             .attr(Attribute::optional("ipv6", Type::Bool).force_new().describe("Whether to order IPv6. Set at deploy time only; changing it creates a new server."))
             .attr(
                 Attribute::optional("additional_ipv4", Type::Number)
@@ -58,6 +58,7 @@ pub fn schema() -> Schema {
             .attr(
                 Attribute::optional("ssh_key_ids", Type::set(Type::Number))
                     .force_new()
+                    .check(Check::Custom(crate::support::checks::id_numbers))
                     .describe("Ids of `hosthatch_ssh_key`s to install at deploy time. Changing them creates a new server."),
             )
             .attr(

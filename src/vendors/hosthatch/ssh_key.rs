@@ -21,7 +21,7 @@ pub fn schema() -> Schema {
         Block::new("An SSH public key in the HostHatch account, installable on new servers through `hosthatch_server.ssh_key_ids`.")
             .attr(Attribute::computed("id", Type::String).keep_state().describe("The key's numeric id, as text."))
             .attr(Attribute::required("description", Type::String).force_new().check(Check::NonEmpty).describe("A label for the key. Changing it replaces the key."))
-            .attr(Attribute::required("value", Type::String).force_new().check(Check::NonEmpty).describe("The public key, e.g. `ssh-ed25519 AAAA... user@host`. Changing it replaces the key."))
+            .attr(Attribute::required("value", Type::String).force_new().check(Check::NonEmpty).check(Check::Custom(crate::support::checks::ssh_public_key)).describe("The public key, e.g. `ssh-ed25519 AAAA... user@host`. Changing it replaces the key."))
             .attr(Attribute::optional("type", Type::String).default(DEFAULT_KEY_TYPE).force_new().describe("The key type (default `sshkey`). Changing it replaces the key.")),
     )
 }

@@ -42,14 +42,21 @@ fn object(response: &Response) -> Result<Props, ApiError> {
         Json::Array(mut items) if items.len() == 1 => items.remove(0),
         other => other,
     };
-    Props::from_json(json)
-        .ok_or_else(|| response.decode_error("expected a JSON object of properties"))
+    let props = Props::from_json(json)
+        .ok_or_else(|| response.decode_error("expected a JSON object of properties"))?;
+    // Every drive, server and network resource names itself; an answer that does not is
+    // no object (an error page or envelope that happens to be JSON).
+    if !OBJECT_IDS.iter().any(|key| props.id(key).is_some()) {
+        return Err(response.decode_error("the object has no `drive`, `server` or `resource` id"));
+    }
+    Ok(props)
 }
 
+const OBJECT_IDS: [&str; 3] = ["drive", "server", "resource"];
+
+/// A list answer; an empty body is an error, not an empty list (JSON mode answers `[]`), so
+/// a broken answer never makes live objects look gone.
 fn objects(response: &Response) -> Result<Vec<Props>, ApiError> {
-    if response.body.trim().is_empty() {
-        return Ok(Vec::new());
-    }
     props_list(response.json_value()?).map_err(|m| response.decode_error(m))
 }
 

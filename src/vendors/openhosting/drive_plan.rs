@@ -18,7 +18,7 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
             "Set at most one of `source_drive` and `source_file`.",
         );
     }
-    if set("conversion") && !set("source_drive") {
+    if set("conversion") && !config.get("conversion").is_unknown() && !set("source_drive") {
         diags.attr_error(
             AttrPath::attr("conversion"),
             "conversion needs source_drive",

@@ -123,8 +123,14 @@ impl Provider for OpenHostingProvider {
             return None;
         }
         let (user, key) = credentials(config);
+        let missing = if user.is_none() {
+            "user_uuid"
+        } else {
+            "api_key"
+        };
         let (Some(user), Some(key)) = (user, key) else {
-            diags.error(
+            diags.attr_error(
+                crate::tfplugin::AttrPath::attr(missing),
                 "Missing Open Hosting credentials",
                 "The provider needs your user UUID and secret API key (from your account profile): set `user_uuid` and `api_key` in the provider block, or OPENHOSTING_USER_UUID and OPENHOSTING_API_KEY, or OHAUTH=uuid:key as the vendor's tools use.",
             );

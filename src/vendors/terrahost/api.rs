@@ -51,8 +51,19 @@ pub struct Reinstall {
     pub timezone: String,
 }
 
+/// The answer's envelope; one whose `meta.status` reports an error (an HTTP error code or
+/// `"error"`) is an error even when the answer came with 200.
 fn envelope(response: &Response) -> Result<Envelope, ApiError> {
-    response.json()
+    let envelope: Envelope = response.json()?;
+    let status = &envelope.meta["status"];
+    let failed = crate::support::lenient::value::i64_of(status).is_some_and(|code| code >= 400)
+        || status
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("error"));
+    if failed {
+        return Err(response.decode_error("the envelope reports an error"));
+    }
+    Ok(envelope)
 }
 
 fn data<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
@@ -333,7 +344,16 @@ impl TerrahostClient {
 
     /// `GET /my/account`: the fields sit at the top level, not under `data`.
     pub async fn account(&self) -> Result<Json, ApiError> {
-        self.session.get("/my/account").await?.json_value()
+        let response = self.session.get("/my/account").await?;
+        let envelope = envelope(&response)?;
+        let account = match &envelope.data {
+            Json::Object(_) => &envelope.data,
+            _ => &response.json_value()?,
+        };
+        if account.get("cust_id").is_none() {
+            return Err(response.decode_error("the account has no `cust_id`"));
+        }
+        response.json_value()
     }
 
     /// `POST /servers/{id}/ipmi`.

@@ -170,8 +170,14 @@ impl TerrahostProvider {
                 })
             }
             (_, _, Some(token)) => Some(Credentials::Token(token)),
-            _ => {
-                diags.error(
+            (username, _, None) => {
+                let missing = if username.is_none() {
+                    "username"
+                } else {
+                    "password"
+                };
+                diags.attr_error(
+                    AttrPath::attr(missing),
                     format!("Missing {} credentials", self.brand.display()),
                     format!("The provider needs `username` and `password` (plus `totp_secret` or `otp_code` when the account has two-factor authentication), or a `token`: set them in the provider block or through {p}_USERNAME, {p}_PASSWORD, {p}_TOTP_SECRET or {p}_TOKEN."),
                 );
@@ -250,8 +256,8 @@ pub fn id_of(state: &Value, name: &str) -> Option<i64> {
 /// A check that a string attribute holds a whole number.
 pub fn numeric_id(value: &Value) -> Result<(), String> {
     match value.as_str() {
-        Some(s) if s.trim().parse::<i64>().is_ok() => Ok(()),
-        _ => Err("must be a numeric id".to_string()),
+        Some(s) if s.trim().parse::<i64>().is_ok_and(|n| n > 0) => Ok(()),
+        _ => Err("must be a numeric id (a whole number above 0)".to_string()),
     }
 }
 

@@ -23,7 +23,7 @@ pub fn schema() -> Schema {
             .attr(Attribute::required("server_id", Type::String).force_new().check(Check::Custom(numeric_id)).describe("Id of the server that holds the address or subnet."))
             .attr(Attribute::optional("ip_id", Type::String).force_new().check(Check::Custom(numeric_id)).describe("Id of the IPv4 address (see the server's `ips`). Exactly one of `ip_id` and `subnet_id` must be set."))
             .attr(Attribute::optional("subnet_id", Type::String).force_new().check(Check::Custom(numeric_id)).describe("Id of the IPv6 subnet to delegate (see the server's `subnets`)."))
-            .attr(Attribute::required("dns", Type::String).check(Check::NonEmpty).describe("The host name (IPv4 PTR, e.g. `mail.example.com`) or name server (IPv6 delegation, e.g. `ns1.example.com`)."))
+            .attr(Attribute::required("dns", Type::String).check(Check::NonEmpty).check(Check::Custom(crate::support::checks::hostname)).describe("The host name (IPv4 PTR, e.g. `mail.example.com`) or name server (IPv6 delegation, e.g. `ns1.example.com`)."))
             .attr(Attribute::computed("address", Type::String).keep_state().describe("The IPv4 address or IPv6 subnet (CIDR)."))
             .attr(Attribute::computed("previous_dns", Type::String).keep_state().describe("The value found before Terraform took over; destroy puts it back.")),
     )
