@@ -72,6 +72,7 @@ fn hosthatch_client(sim: &Sim) -> Arc<HostHatchClient> {
     Arc::new(HostHatchClient {
         api: Sim::api(settings).with_error_parser(hosthatch::models::error_message),
         poll_interval: Duration::from_millis(5),
+        reads: Default::default(),
     })
 }
 

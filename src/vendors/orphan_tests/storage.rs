@@ -52,6 +52,7 @@ fn openhosting_client(sim: &Sim) -> Arc<OpenHostingClient> {
             chunk_size: 64 << 10,
             concurrency: 3,
         },
+        reads: Default::default(),
     })
 }
 
