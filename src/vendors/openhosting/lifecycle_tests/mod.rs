@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 
 mod servers;
+mod upload_runs;
 
 use super::api::OpenHostingClient;
 use super::drive::DriveResource;
