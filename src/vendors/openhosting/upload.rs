@@ -63,16 +63,24 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Chunk buffers handed back by sent chunks, so that at most `concurrency + 1` are ever
+/// allocated (allocating and freeing one per chunk across threads made the allocator keep
+/// several times that).
+type BufferPool = Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
 /// The file being read, with the hash of what was read so far.
 struct Reader {
     file: std::fs::File,
     hash: ring::digest::Context,
+    buffers: BufferPool,
 }
 
 impl Reader {
     /// The next chunk of at most `size` bytes (empty at the end), hashed.
     fn next_chunk(&mut self, size: usize) -> std::io::Result<Vec<u8>> {
-        let mut chunk = Vec::with_capacity(size);
+        let recycled = self.buffers.lock().ok().and_then(|mut pool| pool.pop());
+        let mut chunk = recycled.unwrap_or_else(|| Vec::with_capacity(size));
+        chunk.clear();
         (&mut self.file).take(size as u64).read_to_end(&mut chunk)?;
         self.hash.update(&chunk);
         Ok(chunk)
@@ -105,9 +113,11 @@ pub async fn upload_file(
     };
     let file = std::fs::File::open(path).map_err(read_error)?;
     let total = file.metadata().map_err(read_error)?.len();
+    let buffers = BufferPool::default();
     let mut reader = Some(Reader {
         file,
         hash: ring::digest::Context::new(&ring::digest::SHA256),
+        buffers: buffers.clone(),
     });
     let settings = client.upload;
     let chunk_size = usize::try_from(settings.chunk_size)
@@ -163,9 +173,10 @@ pub async fn upload_file(
         }
         let client = client.clone();
         let uuid = uuid.to_string();
+        let buffers = buffers.clone();
         in_flight.spawn(async move {
             let _slot = slot;
-            send_chunk(&client, &uuid, offset, chunk).await
+            send_chunk(&client, &uuid, offset, chunk, &buffers).await
         });
     }
     while let Some(done) = in_flight.join_next().await {
@@ -190,6 +201,7 @@ async fn send_chunk(
     uuid: &str,
     offset: u64,
     chunk: Vec<u8>,
+    buffers: &BufferPool,
 ) -> Result<bool, UploadError> {
     let encoded = tokio::task::spawn_blocking(move || {
         let bodies: Vec<_> = extents(&chunk)
@@ -218,6 +230,9 @@ async fn send_chunk(
             }
         };
         written.map_err(|source| UploadError::Chunk { offset: at, source })?;
+    }
+    if let Ok(mut pool) = buffers.lock() {
+        pool.push(chunk);
     }
     Ok(!bodies.is_empty())
 }
