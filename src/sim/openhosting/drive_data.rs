@@ -187,8 +187,9 @@ async fn write_body(
             None => sink.put(&frame)?,
             Some(decoder) => {
                 decoder.write_all(&frame).map_err(bad_gzip)?;
-                let decoded = std::mem::take(decoder.get_mut());
-                sink.put(&decoded)?;
+                sink.put(decoder.get_ref())?;
+                // Keeps the buffer's capacity for the next frame.
+                decoder.get_mut().clear();
             }
         }
     }

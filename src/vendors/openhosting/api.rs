@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json};
 
 use super::models::{props_list, Props};
 use super::upload::UploadSettings;
+use super::upload_extents::Encoding;
 use crate::support::coalesce::Coalescer;
 use crate::support::{ApiClient, ApiError, Body, Idempotency, Response};
 
@@ -155,19 +156,24 @@ impl OpenHostingClient {
             .map(drop)
     }
 
-    /// `POST /drives/DRIVE/write/OFFSET` with a gzip-encoded chunk; resent on 5xx.
-    pub async fn write_gzip_chunk(
+    /// `POST /drives/DRIVE/write/OFFSET` with bytes raw or gzip-encoded; resent on 5xx.
+    pub async fn write_chunk(
         &self,
         uuid: &str,
         offset: u64,
-        gzipped: &[u8],
+        bytes: &[u8],
+        encoding: Encoding,
     ) -> Result<(), ApiError> {
         let path = format!("/drives/{uuid}/write/{offset}");
+        let content_encoding = match encoding {
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Raw => None,
+        };
         self.api
             .send_body(
                 Method::POST,
                 &path,
-                Body::Bytes(gzipped, Some("gzip")),
+                Body::Bytes(bytes, content_encoding),
                 Idempotency::Idempotent,
             )
             .await

@@ -20,6 +20,7 @@ mod server_config;
 mod server_waits;
 pub mod size;
 pub mod upload;
+pub mod upload_extents;
 
 use std::sync::Arc;
 use std::time::Duration;

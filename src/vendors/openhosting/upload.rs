@@ -1,21 +1,21 @@
 //! Uploading a local raw image into a fresh drive: the file is read once, in order, in
-//! chunks (never whole); each chunk is hashed (SHA-256 of the whole file), skipped when all
-//! zero (a fresh drive reads as zeros), gzipped and sent with `POST /drives/D/write/OFFSET`.
-//! A bounded number of chunks is in flight at once; the HTTP client retries each chunk on its
-//! own. The first chunk that still fails stops the upload and names its offset.
+//! chunks (never whole) and hashed (SHA-256 of the whole file) on a blocking thread; each
+//! chunk is cut into runs by [`extents`] (zero blocks skipped, a fresh drive reads as zeros;
+//! incompressible runs raw, the rest gzipped) and each run sent with
+//! `POST /drives/D/write/OFFSET`. A bounded number of chunks is in flight at once, so memory
+//! stays near `concurrency` chunks; the HTTP client retries each write on its own. The first
+//! write that still fails stops the upload and names its offset.
 
-use std::io::Write;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
-use tokio::io::AsyncReadExt;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::api::OpenHostingClient;
+use super::upload_extents::{extents, gzip, Encoding};
 use crate::support::ApiError;
 
 /// How uploads are split and how many chunks travel at once.
@@ -44,22 +44,8 @@ pub enum UploadError {
     Cancelled,
 }
 
-/// Gzips `data` (fast level: the network, not the ratio, is the bottleneck).
-pub fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::fast());
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
-}
-
-fn all_zero(data: &[u8]) -> bool {
-    let (words, tail) = data.split_at(data.len() - data.len() % 8);
-    words.chunks_exact(8).all(|w| w == [0u8; 8]) && tail.iter().all(|b| *b == 0)
-}
-
 /// The SHA-256 of a file as lowercase hex, reading it in 1 MiB blocks.
 pub fn file_sha256(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut context = ring::digest::Context::new(&ring::digest::SHA256);
     let mut buffer = vec![0u8; 1 << 20];
@@ -77,17 +63,41 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Fills `buffer` from `file` as far as the file goes; returns the bytes read.
-async fn read_full(file: &mut tokio::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        let n = file.read(&mut buffer[filled..]).await?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
+/// Chunk buffers handed back by sent chunks, so that at most `concurrency + 1` are ever
+/// allocated (allocating and freeing one per chunk across threads made the allocator keep
+/// several times that).
+type BufferPool = Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+/// The file being read, with the hash of what was read so far.
+struct Reader {
+    file: std::fs::File,
+    hash: ring::digest::Context,
+    buffers: BufferPool,
+}
+
+impl Reader {
+    /// The next chunk of at most `size` bytes (empty at the end), hashed.
+    fn next_chunk(&mut self, size: usize) -> std::io::Result<Vec<u8>> {
+        let recycled = self.buffers.lock().ok().and_then(|mut pool| pool.pop());
+        let mut chunk = recycled.unwrap_or_else(|| Vec::with_capacity(size));
+        chunk.clear();
+        (&mut self.file).take(size as u64).read_to_end(&mut chunk)?;
+        self.hash.update(&chunk);
+        Ok(chunk)
     }
-    Ok(filled)
+}
+
+/// Reads the next chunk on a blocking thread, handing the reader back.
+async fn read_chunk(mut reader: Reader, size: usize) -> (Reader, std::io::Result<Vec<u8>>) {
+    let joined = tokio::task::spawn_blocking(move || {
+        let chunk = reader.next_chunk(size);
+        (reader, chunk)
+    })
+    .await;
+    match joined {
+        Ok(done) => done,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
 }
 
 /// Uploads `path` into drive `uuid`, which must be fresh (all zeros).
@@ -101,15 +111,20 @@ pub async fn upload_file(
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    let mut file = tokio::fs::File::open(path).await.map_err(read_error)?;
-    let total = file.metadata().await.map_err(read_error)?.len();
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let total = file.metadata().map_err(read_error)?.len();
+    let buffers = BufferPool::default();
+    let mut reader = Some(Reader {
+        file,
+        hash: ring::digest::Context::new(&ring::digest::SHA256),
+        buffers: buffers.clone(),
+    });
     let settings = client.upload;
     let chunk_size = usize::try_from(settings.chunk_size)
         .unwrap_or(4 << 20)
         .max(1);
     let slots = Arc::new(Semaphore::new(settings.concurrency.max(1)));
-    let mut in_flight: JoinSet<Result<(), UploadError>> = JoinSet::new();
-    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut in_flight: JoinSet<Result<bool, UploadError>> = JoinSet::new();
     let mut report = UploadReport {
         file_bytes: 0,
         chunks_sent: 0,
@@ -125,9 +140,7 @@ pub async fn upload_file(
     );
     loop {
         while let Some(done) = in_flight.try_join_next() {
-            if let Err(e) = flatten(done) {
-                first_error.get_or_insert(e);
-            }
+            record(&mut report, &mut first_error, done);
         }
         if first_error.is_some() {
             break;
@@ -136,20 +149,21 @@ pub async fn upload_file(
             first_error = Some(UploadError::Cancelled);
             break;
         }
+        let Some(current) = reader.take() else {
+            break;
+        };
+        // Read (and hash) ahead while the chunks in flight hold every slot.
+        let (current, chunk) = read_chunk(current, chunk_size).await;
+        reader = Some(current);
+        let chunk = chunk.map_err(read_error)?;
+        if chunk.is_empty() {
+            break;
+        }
         let Ok(slot) = slots.clone().acquire_owned().await else {
             break;
         };
-        let mut buffer = vec![0u8; chunk_size];
-        let n = read_full(&mut file, &mut buffer)
-            .await
-            .map_err(read_error)?;
-        if n == 0 {
-            break;
-        }
-        buffer.truncate(n);
-        context.update(&buffer);
         let offset = report.file_bytes;
-        report.file_bytes += n as u64;
+        report.file_bytes += chunk.len() as u64;
         if total > 0 && report.file_bytes * 100 / total >= next_progress {
             log::info!(
                 "upload to drive {uuid}: {}% read",
@@ -157,33 +171,22 @@ pub async fn upload_file(
             );
             next_progress = report.file_bytes * 100 / total / 10 * 10 + 10;
         }
-        if all_zero(&buffer) {
-            report.chunks_skipped += 1;
-            continue;
-        }
-        report.chunks_sent += 1;
         let client = client.clone();
         let uuid = uuid.to_string();
+        let buffers = buffers.clone();
         in_flight.spawn(async move {
             let _slot = slot;
-            let gzipped = tokio::task::spawn_blocking(move || gzip(&buffer))
-                .await
-                .unwrap_or_default();
-            client
-                .write_gzip_chunk(&uuid, offset, &gzipped)
-                .await
-                .map_err(|source| UploadError::Chunk { offset, source })
+            send_chunk(&client, &uuid, offset, chunk, &buffers).await
         });
     }
     while let Some(done) = in_flight.join_next().await {
-        if let Err(e) = flatten(done) {
-            first_error.get_or_insert(e);
-        }
+        record(&mut report, &mut first_error, done);
     }
     if let Some(e) = first_error {
         return Err(e);
     }
-    report.sha256 = hex(context.finish().as_ref());
+    let hash = reader.map(|r| r.hash.finish());
+    report.sha256 = hash.map_or_else(String::new, |h| hex(h.as_ref()));
     log::info!(
         "upload to drive {uuid} done: {} chunks sent, {} all-zero chunks skipped",
         report.chunks_sent,
@@ -192,38 +195,71 @@ pub async fn upload_file(
     Ok(report)
 }
 
-fn flatten(
-    joined: Result<Result<(), UploadError>, tokio::task::JoinError>,
-) -> Result<(), UploadError> {
-    joined.unwrap_or_else(|e| {
+/// Sends the runs of one chunk in order; `Ok(false)` when it was all zeros.
+async fn send_chunk(
+    client: &OpenHostingClient,
+    uuid: &str,
+    offset: u64,
+    chunk: Vec<u8>,
+    buffers: &BufferPool,
+) -> Result<bool, UploadError> {
+    let encoded = tokio::task::spawn_blocking(move || {
+        let bodies: Vec<_> = extents(&chunk)
+            .into_iter()
+            .map(|run| {
+                let gzipped =
+                    (run.encoding == Encoding::Gzip).then(|| gzip(&chunk[run.range.clone()]));
+                (run.range, gzipped)
+            })
+            .collect();
+        (chunk, bodies)
+    })
+    .await;
+    let (chunk, bodies) = match encoded {
+        Ok(done) => done,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    };
+    for (range, gzipped) in &bodies {
+        let at = offset + range.start as u64;
+        let written = match gzipped {
+            Some(gzipped) => client.write_chunk(uuid, at, gzipped, Encoding::Gzip).await,
+            None => {
+                client
+                    .write_chunk(uuid, at, &chunk[range.clone()], Encoding::Raw)
+                    .await
+            }
+        };
+        written.map_err(|source| UploadError::Chunk { offset: at, source })?;
+    }
+    if let Ok(mut pool) = buffers.lock() {
+        pool.push(chunk);
+    }
+    Ok(!bodies.is_empty())
+}
+
+fn record(
+    report: &mut UploadReport,
+    first_error: &mut Option<UploadError>,
+    joined: Result<Result<bool, UploadError>, tokio::task::JoinError>,
+) {
+    let outcome = joined.unwrap_or_else(|e| {
         Err(UploadError::Read {
             path: "an upload task".into(),
             message: e.to_string(),
         })
-    })
+    });
+    match outcome {
+        Ok(true) => report.chunks_sent += 1,
+        Ok(false) => report.chunks_skipped += 1,
+        Err(e) => {
+            first_error.get_or_insert(e);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
-
-    #[test]
-    fn gzip_round_trips_and_zero_detection_sees_every_byte() {
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&gzip(&data)[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, data);
-        let mut zeros = vec![0u8; 4099];
-        assert!(all_zero(&zeros));
-        zeros[4098] = 1;
-        assert!(!all_zero(&zeros));
-        zeros[4098] = 0;
-        zeros[3] = 1;
-        assert!(!all_zero(&zeros));
-    }
 
     #[test]
     fn sha256_of_a_file() {

@@ -11,6 +11,7 @@ use serde_json::json;
 
 mod refresh;
 mod servers;
+mod upload_runs;
 
 use super::api::OpenHostingClient;
 use super::drive::DriveResource;
