@@ -1,5 +1,7 @@
 //! One module per hosting vendor, each offering a `provider()` for its plugin binary.
 
+#[cfg(test)]
+mod drift_tests;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;
