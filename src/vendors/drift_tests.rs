@@ -59,6 +59,9 @@ fn every_resource_type_is_in_the_drift_table() {
     assert_eq!(all, listed, "resource types vs the drift table");
 }
 
+/// (resource type, arguments, admin path the id is appended to).
+type DeletionCase = (&'static str, Vec<(&'static str, Value)>, &'static str);
+
 /// A planned create: the given arguments, defaults, and unknown computed values.
 fn planned(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
     let mut v = Value::null_object(&schema.block.implied_type());
@@ -174,7 +177,7 @@ async fn openhosting_resources_deleted_out_of_band_read_as_gone() {
         },
     });
     let resources = || openhosting::provider().resources();
-    let cases: [(&str, Vec<(&str, Value)>, &str); 3] = [
+    let cases: [DeletionCase; 3] = [
         (
             "openhosting_drive",
             vec![("name", "drift".into()), ("size", "1G".into())],
