@@ -1,5 +1,5 @@
 //! HosterAPI admin routes under `/_sim/hoster`: timing settings, armed job and order
-//! outcomes, out-of-band VM changes and deletions, dedicated terminations and incidents; plus
+//! outcomes, out-of-band VM changes and deletions (backups too), dedicated terminations and incidents; plus
 //! the state dump and leftover list used by `/_sim/state` and `/_sim/empty`.
 
 use axum::body::Bytes;
@@ -29,6 +29,7 @@ pub fn router() -> Router<SimState> {
         .route("/quirks", get(show_quirks).post(set_quirks))
         .route("/vms/{id}", patch(patch_vm).delete(delete_vm))
         .route("/vms/{id}/incidents", post(add_incident))
+        .route("/vms/{id}/backups/{timestamp}", delete(delete_backup))
         .route("/dedicated/{id}", delete(delete_dedicated))
 }
 
@@ -228,6 +229,22 @@ async fn delete_vm(State(state): State<SimState>, Path(id): Path<u64>) -> Respon
         Some(_) => ok(),
         None => admin_error(StatusCode::NOT_FOUND, "no such vm"),
     }
+}
+
+async fn delete_backup(
+    State(state): State<SimState>,
+    Path((id, timestamp)): Path<(u64, u64)>,
+) -> Response {
+    let (mut store, _) = open(&state);
+    let Some(vm) = store.vms.get_mut(&id) else {
+        return admin_error(StatusCode::NOT_FOUND, "no such vm");
+    };
+    let before = vm.backups.len();
+    vm.backups.retain(|backup| backup.timestamp != timestamp);
+    if vm.backups.len() == before {
+        return admin_error(StatusCode::NOT_FOUND, "no such backup");
+    }
+    ok()
 }
 
 async fn delete_dedicated(State(state): State<SimState>, Path(id): Path<u64>) -> Response {

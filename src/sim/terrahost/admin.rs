@@ -1,6 +1,7 @@
 //! Terrahost/Gigahost admin routes under `/_sim/terrahost` and `/_sim/gigahost`: quirks
 //! (malformed JSON, servers missing from reads, power refused, token lifetime), the account's
-//! credentials, expiring every token, out-of-band server changes and snapshot deletion; plus
+//! credentials, expiring every token, out-of-band server changes, server, IP and snapshot
+//! deletion; plus
 //! the dump and leftovers for `/_sim/state` and `/_sim/empty`.
 
 use axum::body::Bytes;
@@ -37,7 +38,12 @@ pub fn router(vendor: Vendor) -> Router<SimState> {
         )
         .route(
             "/servers/{id}",
-            patch(move |s: State<SimState>, p: Path<u64>, b: Bytes| patch_server(s, v, p, b)),
+            patch(move |s: State<SimState>, p: Path<u64>, b: Bytes| patch_server(s, v, p, b))
+                .delete(move |s: State<SimState>, p: Path<u64>| delete_server(s, v, p)),
+        )
+        .route(
+            "/servers/{id}/ips/{ip}",
+            delete(move |s: State<SimState>, p: Path<(u64, u64)>| delete_ip(s, v, p)),
         )
         .route(
             "/snapshots/{id}",
@@ -143,6 +149,39 @@ async fn patch_server(
     if let Some(powered) = patch.powered {
         server.powered = powered;
         server.power_change = None;
+    }
+    ok()
+}
+
+/// The server goes, and its snapshots with it (as a cancelled contract would).
+async fn delete_server(
+    State(sim): State<SimState>,
+    vendor: Vendor,
+    Path(id): Path<u64>,
+) -> Response {
+    let mut store = store_of(&sim, vendor);
+    if store.servers.remove(&id).is_none() {
+        return admin_error(StatusCode::NOT_FOUND, "no such server");
+    }
+    store
+        .snapshots
+        .retain(|_, snapshot| snapshot.server_id != id);
+    ok()
+}
+
+async fn delete_ip(
+    State(sim): State<SimState>,
+    vendor: Vendor,
+    Path((id, ip)): Path<(u64, u64)>,
+) -> Response {
+    let mut store = store_of(&sim, vendor);
+    let Some(server) = store.servers.get_mut(&id) else {
+        return admin_error(StatusCode::NOT_FOUND, "no such server");
+    };
+    let before = server.ips.len();
+    server.ips.retain(|address| address.id != ip);
+    if server.ips.len() == before {
+        return admin_error(StatusCode::NOT_FOUND, "no such ip");
     }
     ok()
 }

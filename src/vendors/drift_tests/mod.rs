@@ -1,8 +1,8 @@
 //! Drift (issue 7, guarantee 3), deletion half: a resource deleted out of band reads as gone
 //! (null, so Terraform plans a create) without an error. The table below is checked against
 //! `vendors::catalogues()`: every resource type must have a case here, or name the test that
-//! covers it elsewhere, or be listed as not yet covered, so a new resource fails this test
-//! until someone decides.
+//! covers it elsewhere, so a new resource fails this test until it has one. `hoster` and
+//! `terrahost` hold those vendors' cases.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -13,6 +13,9 @@ use crate::tfplugin::provider::{Provider, Resource};
 use crate::tfplugin::{Diagnostics, Schema, Value};
 use crate::vendors::test_support::{ctx, Sim, TOKEN};
 
+mod hoster;
+mod terrahost;
+
 /// Resource types with a case in this file.
 const CASES_HERE: &[&str] = &[
     "hosthatch_ssh_key",
@@ -20,20 +23,10 @@ const CASES_HERE: &[&str] = &[
     "openhosting_drive",
     "openhosting_ip",
     "openhosting_vlan",
-];
-
-/// Covered by another test: (type, test).
-const COVERED_ELSEWHERE: &[(&str, &str)] = &[(
-    "hoster_vm",
-    "vendors::hoster::lifecycle_tests::vm::out_of_band_deletion_drops_the_vm",
-)];
-
-/// No out-of-band deletion case yet (issue 7 work left open; see the wt-load report).
-const NOT_YET_COVERED: &[&str] = &[
+    "openhosting_server",
     "hoster_dedicated_server",
     "hoster_software",
     "hoster_vm_backup",
-    "openhosting_server",
     "terrahost_server",
     "terrahost_snapshot",
     "terrahost_reverse_dns",
@@ -43,6 +36,12 @@ const NOT_YET_COVERED: &[&str] = &[
     "gigahost_reverse_dns",
     "gigahost_ipv4",
 ];
+
+/// Covered by another test: (type, test).
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[(
+    "hoster_vm",
+    "vendors::hoster::lifecycle_tests::vm::out_of_band_deletion_drops_the_vm",
+)];
 
 #[test]
 fn every_resource_type_is_in_the_drift_table() {
@@ -54,7 +53,6 @@ fn every_resource_type_is_in_the_drift_table() {
         .iter()
         .copied()
         .chain(COVERED_ELSEWHERE.iter().map(|(t, _)| *t))
-        .chain(NOT_YET_COVERED.iter().copied())
         .collect();
     assert_eq!(all, listed, "resource types vs the drift table");
 }
@@ -79,7 +77,8 @@ fn planned(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
 }
 
 /// Creates `type_name`, deletes it through the simulator's admin route `admin_path(id)`, and
-/// checks that a read then answers null without an error diagnostic.
+/// checks that a read then answers null without an error diagnostic. Returns the created
+/// state; the caller checks the simulator is empty once its cases are done.
 async fn deleted_out_of_band_reads_as_gone<C: Send + Sync + 'static>(
     sim: &Sim,
     resources: Vec<Arc<dyn Resource<C>>>,
@@ -87,7 +86,7 @@ async fn deleted_out_of_band_reads_as_gone<C: Send + Sync + 'static>(
     type_name: &str,
     pairs: &[(&str, Value)],
     admin_path: impl Fn(&str) -> String,
-) {
+) -> Value {
     let resource = resources
         .into_iter()
         .find(|r| r.type_name() == type_name)
@@ -109,7 +108,7 @@ async fn deleted_out_of_band_reads_as_gone<C: Send + Sync + 'static>(
         "{type_name}: read after deletion gave {read:?}"
     );
     assert!(!d.has_errors(), "{type_name}: {d:?}");
-    sim.assert_empty().await;
+    created
 }
 
 #[tokio::test]
@@ -151,6 +150,7 @@ async fn hosthatch_resources_deleted_out_of_band_read_as_gone() {
         |id| format!("hosthatch/servers/{id}"),
     )
     .await;
+    sim.assert_empty().await;
 }
 
 #[tokio::test]
@@ -177,7 +177,7 @@ async fn openhosting_resources_deleted_out_of_band_read_as_gone() {
         },
     });
     let resources = || openhosting::provider().resources();
-    let cases: [DeletionCase; 3] = [
+    let cases: [DeletionCase; 4] = [
         (
             "openhosting_drive",
             vec![("name", "drift".into()), ("size", "1G".into())],
@@ -193,6 +193,15 @@ async fn openhosting_resources_deleted_out_of_band_read_as_gone() {
             vec![("name", "drift".into())],
             "openhosting/resources/vlan/",
         ),
+        (
+            "openhosting_server",
+            vec![
+                ("name", "drift".into()),
+                ("cpu", 1000i64.into()),
+                ("mem", 512i64.into()),
+            ],
+            "openhosting/servers/",
+        ),
     ];
     for (type_name, pairs, admin) in cases {
         deleted_out_of_band_reads_as_gone(&sim, resources(), &client, type_name, &pairs, |id| {
@@ -200,4 +209,5 @@ async fn openhosting_resources_deleted_out_of_band_read_as_gone() {
         })
         .await;
     }
+    sim.assert_empty().await;
 }
