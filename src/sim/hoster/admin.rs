@@ -1,5 +1,5 @@
 //! HosterAPI admin routes under `/_sim/hoster`: timing settings, armed job and order
-//! outcomes, out-of-band VM changes and deletions (backups too), dedicated terminations and incidents; plus
+//! outcomes, out-of-band VM changes and deletions (backups too), dedicated changes, terminations and incidents; plus
 //! the state dump and leftover list used by `/_sim/state` and `/_sim/empty`.
 
 use axum::body::Bytes;
@@ -30,7 +30,10 @@ pub fn router() -> Router<SimState> {
         .route("/vms/{id}", patch(patch_vm).delete(delete_vm))
         .route("/vms/{id}/incidents", post(add_incident))
         .route("/vms/{id}/backups/{timestamp}", delete(delete_backup))
-        .route("/dedicated/{id}", delete(delete_dedicated))
+        .route(
+            "/dedicated/{id}",
+            patch(patch_dedicated).delete(delete_dedicated),
+        )
 }
 
 /// The account as `/_sim/state` shows it, hidden fields included.
@@ -243,6 +246,36 @@ async fn delete_backup(
     vm.backups.retain(|backup| backup.timestamp != timestamp);
     if vm.backups.len() == before {
         return admin_error(StatusCode::NOT_FOUND, "no such backup");
+    }
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DedicatedChange {
+    running: Option<bool>,
+    template: Option<String>,
+}
+
+async fn patch_dedicated(
+    State(state): State<SimState>,
+    Path(id): Path<u64>,
+    body: Bytes,
+) -> Response {
+    let change = match parse_body::<DedicatedChange>(&body) {
+        Ok(change) => change,
+        Err(bad) => return bad.into_response(),
+    };
+    let (mut store, _) = open(&state);
+    let Some(server) = store.dedicated.get_mut(&id) else {
+        return admin_error(StatusCode::NOT_FOUND, "no such dedicated server");
+    };
+    if let Some(running) = change.running {
+        server.running = running;
+        server.power_serial += 1;
+    }
+    if let Some(template) = change.template {
+        server.template = template;
     }
     ok()
 }

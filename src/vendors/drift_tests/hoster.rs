@@ -7,14 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{deleted_out_of_band_reads_as_gone, planned};
-use crate::support::Auth;
 use crate::tfplugin::provider::{Provider, Resource};
 use crate::tfplugin::{Diagnostics, Value};
 use crate::vendors::hoster::{self, api::HosterClient, vm::VmResource};
-use crate::vendors::test_support::{ctx, Sim, TOKEN};
+use crate::vendors::test_support::{ctx, Sim};
 
 /// A running VM for the cases that need a machine: (id, root password).
-async fn vm(client: &Arc<HosterClient>) -> (String, Value) {
+pub(super) async fn vm(client: &Arc<HosterClient>) -> (String, Value) {
     let schema = VmResource.schema();
     let plan = planned(
         &schema,
@@ -38,12 +37,7 @@ async fn vm(client: &Arc<HosterClient>) -> (String, Value) {
 #[tokio::test]
 async fn hoster_resources_deleted_out_of_band_read_as_gone() {
     let sim = Sim::start(1000.0).await;
-    let settings = sim.http_settings("/hoster/api/v1", Auth::Bearer(TOKEN.into()));
-    let client = Arc::new(HosterClient {
-        api: Sim::api(settings).with_error_parser(hoster::models::error_message),
-        poll_interval: Duration::from_millis(5),
-        order_lock: Default::default(),
-    });
+    let client = super::clients::hoster(&sim);
     let resources = || hoster::provider().resources();
     let dedicated = [
         ("market_id", Value::from(9i64)),

@@ -8,11 +8,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::{Auth, HttpSettings};
 use crate::tfplugin::provider::{Provider, Resource};
 use crate::tfplugin::{Diagnostics, Schema, Value};
-use crate::vendors::test_support::{ctx, Sim, TOKEN};
+use crate::vendors::test_support::{ctx, Sim};
 
+mod change_cases;
+mod changes;
+mod clients;
 mod hoster;
 mod terrahost;
 
@@ -113,13 +115,9 @@ async fn deleted_out_of_band_reads_as_gone<C: Send + Sync + 'static>(
 
 #[tokio::test]
 async fn hosthatch_resources_deleted_out_of_band_read_as_gone() {
-    use crate::vendors::hosthatch::{self, HostHatchClient};
+    use crate::vendors::hosthatch;
     let sim = Sim::start(1000.0).await;
-    let settings = sim.http_settings("/hosthatch/api/v1", Auth::Bearer(TOKEN.into()));
-    let client = Arc::new(HostHatchClient {
-        api: Sim::api(settings).with_error_parser(hosthatch::models::error_message),
-        poll_interval: Duration::from_millis(5),
-    });
+    let client = clients::hosthatch(&sim);
     let key = [
         ("description", Value::from("drift")),
         ("value", Value::from("ssh-ed25519 AAAA drift@host")),
@@ -155,27 +153,9 @@ async fn hosthatch_resources_deleted_out_of_band_read_as_gone() {
 
 #[tokio::test]
 async fn openhosting_resources_deleted_out_of_band_read_as_gone() {
-    use crate::vendors::openhosting::upload::UploadSettings;
-    use crate::vendors::openhosting::{self, api::OpenHostingClient};
+    use crate::vendors::openhosting;
     let sim = Sim::start(1000.0).await;
-    let auth = Auth::Basic(
-        crate::sim::openhosting::model::SIM_USER.into(),
-        TOKEN.into(),
-    );
-    let settings = HttpSettings {
-        request_timeout: Duration::from_secs(10),
-        ..sim.http_settings("/openhosting", auth)
-    };
-    let client = Arc::new(OpenHostingClient {
-        api: Sim::api(settings)
-            .with_error_parser(openhosting::models::error_message)
-            .with_error_class_header("X-Elastic-Error"),
-        poll_interval: Duration::from_millis(5),
-        upload: UploadSettings {
-            chunk_size: 64 << 10,
-            concurrency: 2,
-        },
-    });
+    let client = clients::openhosting(&sim);
     let resources = || openhosting::provider().resources();
     let cases: [DeletionCase; 4] = [
         (

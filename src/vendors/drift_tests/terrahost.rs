@@ -3,45 +3,17 @@
 //! gone. `*_server` only adopts and forgets an existing server (destroy never deletes it), so
 //! its drift case is the server disappearing; `*_reverse_dns` is gone when its address is.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use tokio_util::sync::CancellationToken;
-
 use super::deleted_out_of_band_reads_as_gone;
-use crate::sim::terrahost::model::{DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME};
-use crate::support::Auth;
 use crate::tfplugin::provider::Provider;
 use crate::tfplugin::Value;
-use crate::vendors::terrahost::api::TerrahostClient;
-use crate::vendors::terrahost::session::{Code, Credentials, Session};
 use crate::vendors::terrahost::{self, Brand};
 use crate::vendors::test_support::Sim;
-
-fn client(sim: &Sim, prefix: &str, brand: Brand) -> Arc<TerrahostClient> {
-    let credentials = Credentials::Password {
-        username: DEFAULT_USERNAME.into(),
-        password: DEFAULT_PASSWORD.into(),
-        code: Code::Totp(crate::support::totp::decode_base32(DEFAULT_TOTP_SECRET).unwrap()),
-    };
-    let session = Session::new(
-        sim.http_settings(prefix, Auth::None),
-        credentials,
-        CancellationToken::new(),
-    )
-    .with_backoff_base(Duration::from_millis(1));
-    Arc::new(TerrahostClient::new(
-        brand,
-        session,
-        Duration::from_millis(5),
-    ))
-}
 
 /// Runs every case for one brand: `vendor` names its admin routes, `server` and `ip` are a
 /// seeded server and its primary address.
 async fn cases(brand: Brand, vendor: &str, prefix: &str, server: &str, ip: &str) {
     let sim = Sim::start(1000.0).await;
-    let client = client(&sim, prefix, brand);
+    let client = super::clients::terrahost(&sim, prefix, brand);
     let provider = match brand {
         Brand::Terrahost => terrahost::provider(),
         Brand::Gigahost => terrahost::gigahost_provider(),
