@@ -15,6 +15,7 @@ use crate::vendors::test_support::{ctx, Sim};
 mod change_cases;
 mod changes;
 mod clients;
+mod flapping;
 mod hoster;
 mod terrahost;
 
