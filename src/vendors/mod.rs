@@ -8,6 +8,8 @@ pub mod openhosting;
 pub mod terrahost;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod wait_tests;
 
 use crate::docs::Catalogue;
 

@@ -14,7 +14,7 @@ use crate::vendors::test_support::{ctx, Sim};
 
 mod change_cases;
 mod changes;
-mod clients;
+pub(crate) mod clients;
 mod flapping;
 mod hoster;
 mod terrahost;
@@ -64,7 +64,7 @@ fn every_resource_type_is_in_the_drift_table() {
 type DeletionCase = (&'static str, Vec<(&'static str, Value)>, &'static str);
 
 /// A planned create: the given arguments, defaults, and unknown computed values.
-fn planned(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
+pub(crate) fn planned(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
     let mut v = Value::null_object(&schema.block.implied_type());
     for a in &schema.block.attributes {
         if let Some(d) = &a.default {
