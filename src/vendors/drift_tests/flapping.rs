@@ -2,7 +2,8 @@
 //! (the simulator's `list_flaps` switch), refreshing it through the Resource read never drops
 //! it from state, whichever read path the resource takes (single GET, or a shared list with
 //! absence confirmed by a GET). Terrahost's own switch (`hide_server`) is covered by its
-//! lifecycle tests.
+//! lifecycle tests. `hoster_vm_backup` has no single read: its misses are confirmed by three
+//! list reads, so it is tested with a list that flaps for two.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use crate::vendors::test_support::{ctx, Sim};
 const FLAPS: u32 = 4;
 
 /// Creates `type_name`, leaves it out of `vendor`'s lists for [`FLAPS`] list reads, refreshes
-/// it [`FLAPS`] times (each must keep it), then destroys it.
+/// it [`FLAPS`] times (each must keep it), then destroys it. Returns its id.
 async fn refresh_keeps_a_flapping_object<C: Send + Sync + 'static>(
     sim: &Sim,
     resources: Vec<Arc<dyn Resource<C>>>,
@@ -26,7 +27,21 @@ async fn refresh_keeps_a_flapping_object<C: Send + Sync + 'static>(
     vendor: &str,
     type_name: &str,
     pairs: &[(&str, Value)],
-) {
+) -> String {
+    refresh_keeps_an_object_flapping_for(sim, resources, client, vendor, type_name, pairs, FLAPS)
+        .await
+}
+
+/// As [`refresh_keeps_a_flapping_object`], left out of `flaps` list reads.
+async fn refresh_keeps_an_object_flapping_for<C: Send + Sync + 'static>(
+    sim: &Sim,
+    resources: Vec<Arc<dyn Resource<C>>>,
+    client: &Arc<C>,
+    vendor: &str,
+    type_name: &str,
+    pairs: &[(&str, Value)],
+    flaps: u32,
+) -> String {
     let resource = resources
         .into_iter()
         .find(|r| r.type_name() == type_name)
@@ -40,11 +55,11 @@ async fn refresh_keeps_a_flapping_object<C: Send + Sync + 'static>(
     let id = created.get("id").as_str().unwrap_or_default().to_string();
     sim.post(
         &format!("list_flaps/{vendor}"),
-        json!({ id.as_str(): FLAPS }),
+        json!({ id.as_str(): flaps }),
     )
     .await;
     let mut state = created;
-    for n in 1..=FLAPS {
+    for n in 1..=flaps {
         state = resource.read(&c, &state, &mut d).await;
         assert!(!d.has_errors(), "{type_name} read {n}: {d:?}");
         assert_eq!(
@@ -55,6 +70,7 @@ async fn refresh_keeps_a_flapping_object<C: Send + Sync + 'static>(
     }
     resource.delete(&c, &state, &mut d).await;
     assert!(!d.has_errors(), "{type_name} delete: {d:?}");
+    id
 }
 
 #[tokio::test]
@@ -138,6 +154,21 @@ async fn hoster_refresh_keeps_objects_missing_from_lists() {
         &dedicated,
     )
     .await;
+    // No API reads one backup, so a miss is confirmed by three list reads in a row: a list
+    // that leaves a backup out of two reads must not drop it.
+    let (vm_id, _) = super::hoster::vm(&client).await;
+    let backup = [("vm_id", Value::from(vm_id.as_str()))];
+    refresh_keeps_an_object_flapping_for(
+        &sim,
+        resources(),
+        &client,
+        "hoster",
+        "hoster_vm_backup",
+        &backup,
+        2,
+    )
+    .await;
+    sim.delete(&format!("hoster/vms/{vm_id}")).await;
     sim.assert_empty().await;
 }
 
