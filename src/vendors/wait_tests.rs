@@ -1,7 +1,9 @@
 //! Timeouts and Stop (issue 7, guarantee 8) over each vendor's main waits, in process against
 //! a simulator whose clock barely moves, so no wait can finish: with a short `timeouts` value
 //! the error names what was waited for and the last state seen; with the Stop token cancelled
-//! mid-wait the operation returns within a second, saying it was stopped.
+//! mid-wait the operation returns within a second, saying it was stopped. Waits covered: the
+//! HostHatch deploy, the Hoster VM creation job and dedicated order, Open Hosting imaging of a
+//! copied drive, the Terrahost snapshot completion and IPv4 order (Gigahost shares them).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +26,8 @@ struct Case<C> {
     type_name: &'static str,
     pairs: Vec<(&'static str, Value)>,
     waiting_for: &'static str,
+    /// An admin DELETE between the two runs, freeing what the first one took.
+    free_after_timeout: Option<&'static str>,
 }
 
 fn planned(schema: &Schema, pairs: &[(&'static str, Value)]) -> Value {
@@ -42,7 +46,7 @@ fn details(d: &Diagnostics) -> String {
 }
 
 /// Runs `case` twice: once with a 300 ms timeout, once cancelled after 200 ms.
-async fn times_out_and_stops<C: Send + Sync + 'static>(client: &Arc<C>, case: Case<C>) {
+async fn times_out_and_stops<C: Send + Sync + 'static>(sim: &Sim, client: &Arc<C>, case: Case<C>) {
     let name = case.type_name;
     let resource = case
         .resources
@@ -63,6 +67,9 @@ async fn times_out_and_stops<C: Send + Sync + 'static>(client: &Arc<C>, case: Ca
         case.waiting_for
     );
     assert!(text.contains("last state"), "{name}: no last state: {text}");
+    if let Some(path) = case.free_after_timeout {
+        sim.delete(path).await;
+    }
 
     let c = ctx(client, Duration::from_secs(5));
     let cancel = c.cancel.clone();
@@ -103,8 +110,9 @@ async fn hosthatch_waits_time_out_and_stop() {
             ("hostname", "wait.test".into()),
         ],
         waiting_for: "server",
+        free_after_timeout: None,
     };
-    times_out_and_stops(&client, case).await;
+    times_out_and_stops(&sim, &client, case).await;
 }
 
 #[tokio::test]
@@ -122,8 +130,20 @@ async fn hoster_waits_time_out_and_stop() {
             ("ip_count", 1i64.into()),
         ],
         waiting_for: "job",
+        free_after_timeout: None,
     };
-    times_out_and_stops(&client, case).await;
+    times_out_and_stops(&sim, &client, case).await;
+    let case = Case {
+        resources: crate::vendors::hoster::provider().resources(),
+        type_name: "hoster_dedicated_server",
+        pairs: vec![
+            ("market_id", 9i64.into()),
+            ("template", "Debian Buster".into()),
+        ],
+        waiting_for: "the order of server 9 to complete",
+        free_after_timeout: Some("hoster/dedicated/9"),
+    };
+    times_out_and_stops(&sim, &client, case).await;
 }
 
 #[tokio::test]
@@ -135,8 +155,17 @@ async fn terrahost_waits_time_out_and_stop() {
         type_name: "terrahost_snapshot",
         pairs: vec![("server_id", "3523".into()), ("name", "wait".into())],
         waiting_for: "snapshot",
+        free_after_timeout: None,
     };
-    times_out_and_stops(&client, case).await;
+    times_out_and_stops(&sim, &client, case).await;
+    let case = Case {
+        resources: crate::vendors::terrahost::provider().resources(),
+        type_name: "terrahost_ipv4",
+        pairs: vec![("server_id", "3523".into()), ("ip_type", "l2".into())],
+        waiting_for: "IPv4 address",
+        free_after_timeout: None,
+    };
+    times_out_and_stops(&sim, &client, case).await;
 }
 
 #[tokio::test]
@@ -167,6 +196,7 @@ async fn openhosting_waits_time_out_and_stop() {
             ("source_drive", source.get("id").clone()),
         ],
         waiting_for: "imaging of drive",
+        free_after_timeout: None,
     };
-    times_out_and_stops(&client, case).await;
+    times_out_and_stops(&sim, &client, case).await;
 }
