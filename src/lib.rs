@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`tfplugin`]: the Terraform plugin protocol 5, vendor-agnostic.
-//! - [`support`]: helpers vendors share (HTTP client with retries, waiter, lenient decoding).
+//! - [`support`]: helpers vendors share (HTTP client with retries and a request limiter, waiter,
+//!   lenient decoding).
 //! - [`vendors`]: one module per hosting vendor.
 //! - [`sim`]: the simulator of the vendors' APIs.
 

@@ -31,6 +31,7 @@ pub fn router(state: SimState) -> Router {
         )
         .route("/stats", get(stats))
         .route("/time", get(show_time).post(advance_time))
+        .route("/list_flaps/{vendor}", post(super::flaps::arm))
         .nest("/hosthatch", hosthatch::admin::router())
         .nest("/hoster", hoster::admin::router())
         .nest("/openhosting", openhosting::admin::router())

@@ -28,7 +28,9 @@ pub enum FaultKind {
     /// Wait `ms` milliseconds, then process and answer normally.
     Latency,
     /// Fail a random `share` (default 0.5) of matching requests with `status` (default 429),
-    /// like `Status`; every matching request uses up one `count`, failed or not.
+    /// like `Status`; every matching request uses up one `count`, failed or not. A request it
+    /// lets through meets the faults armed after it, so several `rate` faults (e.g. 429 with
+    /// and without `Retry-After`) apply side by side.
     Rate,
     /// Answer `status` (default 200) with `body` as `content_type` (default `text/html`)
     /// without processing the request: a malformed answer.
@@ -152,20 +154,27 @@ impl FaultTable {
     /// Consumes one count of the first fault matching the request and returns what to do,
     /// or `None` when the request should be served normally.
     fn take(&mut self, vendor: &str, method: &str, path: &str) -> Option<FaultSpec> {
-        let index = self
-            .armed
-            .iter()
-            .position(|fault| fault.matches(vendor, method, path))?;
-        let fault = &mut self.armed[index];
-        fault.count -= 1;
-        let taken = fault.clone();
-        if fault.count == 0 {
-            self.armed.remove(index);
+        let mut index = 0;
+        while index < self.armed.len() {
+            let fault = &mut self.armed[index];
+            if !fault.matches(vendor, method, path) {
+                index += 1;
+                continue;
+            }
+            fault.count -= 1;
+            let taken = fault.clone();
+            if fault.count == 0 {
+                self.armed.remove(index);
+            } else {
+                index += 1;
+            }
+            let passes =
+                taken.kind == FaultKind::Rate && fastrand::f64() >= taken.share.unwrap_or(0.5);
+            if !passes {
+                return Some(taken);
+            }
         }
-        if taken.kind == FaultKind::Rate && fastrand::f64() >= taken.share.unwrap_or(0.5) {
-            return None;
-        }
-        Some(taken)
+        None
     }
 }
 
@@ -187,6 +196,7 @@ pub async fn inject(
         .status
         .and_then(|code| StatusCode::from_u16(code).ok())
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    lock(&state.stats).record_fault(vendor.name, fault.kind, fault.status, fault.retry_after);
     match fault.kind {
         FaultKind::Status | FaultKind::Rate => failure(vendor, status, fault.retry_after),
         FaultKind::StatusAfter => {
@@ -316,5 +326,25 @@ mod tests {
         assert!(table.take("hosthatch", "POST", "/x/deploy").is_some());
         assert!(table.take("hosthatch", "POST", "/x/deploy").is_some());
         assert!(table.take("hosthatch", "POST", "/x/deploy").is_none());
+    }
+
+    #[test]
+    fn a_request_a_rate_fault_lets_through_meets_the_next_fault() {
+        let mut table = FaultTable::default();
+        for (share, status) in [(0.0, 429), (1.0, 503)] {
+            let fault: FaultSpec = serde_json::from_value(serde_json::json!({
+                "vendor": "hoster", "kind": "rate", "share": share, "status": status, "count": 3
+            }))
+            .expect("fault spec");
+            table.arm(fault.validated(&["hoster"]).expect("valid"));
+        }
+        for _ in 0..3 {
+            let taken = table
+                .take("hoster", "GET", "/vm")
+                .expect("the second fault");
+            assert_eq!(taken.status, Some(503));
+        }
+        assert!(table.take("hoster", "GET", "/vm").is_none());
+        assert!(table.armed().is_empty());
     }
 }

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod clock;
 pub mod faults;
 pub mod fixtures;
+pub mod flaps;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;

@@ -10,6 +10,9 @@
 //!   billable (a deploy, an upgrade invoice) is marked [`Idempotency::Once`]: after a 5xx or a
 //!   lost answer it may have been carried out, and sending it again could bill twice. The caller
 //!   decides what to do instead (e.g. look for the object it may have created).
+//!
+//! Every attempt, retries included, first takes a slot from the provider's
+//! [`RequestLimiter`] (`max_requests_per_second`; unlimited unless configured).
 
 use std::time::Duration;
 
@@ -20,6 +23,7 @@ use serde_json::Value as Json;
 use tokio_util::sync::CancellationToken;
 
 use super::lenient::parse_tolerant_json;
+use super::rate_limit::RequestLimiter;
 
 /// Longest `Retry-After` honoured; longer answers are treated as this.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -56,6 +60,8 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     pub max_retries: u32,
     pub auth: Auth,
+    /// Shared by every client built from these settings (clones share it).
+    pub limiter: RequestLimiter,
 }
 
 /// Whether sending a request twice has the same effect as sending it once.
@@ -86,6 +92,10 @@ pub enum ApiError {
     },
     #[error("{request} timed out")]
     Timeout { request: String },
+    /// Terraform asked the provider to stop while the request waited for its
+    /// `max_requests_per_second` slot; it was never sent.
+    #[error("{request} was not sent: Terraform asked the provider to stop")]
+    Stopped { request: String },
 }
 
 fn vendor_suffix(message: &str) -> String {
@@ -106,7 +116,7 @@ impl ApiError {
         match self {
             ApiError::Transport { .. } | ApiError::Timeout { .. } => true,
             ApiError::Status { status, .. } => *status == 429 || *status >= 500,
-            ApiError::Decode { .. } => false,
+            ApiError::Decode { .. } | ApiError::Stopped { .. } => false,
         }
     }
 
@@ -115,7 +125,7 @@ impl ApiError {
         match self {
             ApiError::Transport { .. } | ApiError::Timeout { .. } => true,
             ApiError::Status { status, .. } => *status >= 500,
-            ApiError::Decode { .. } => false,
+            ApiError::Decode { .. } | ApiError::Stopped { .. } => false,
         }
     }
 
@@ -131,7 +141,8 @@ impl ApiError {
             ApiError::Transport { request, .. }
             | ApiError::Status { request, .. }
             | ApiError::Decode { request, .. }
-            | ApiError::Timeout { request } => request,
+            | ApiError::Timeout { request }
+            | ApiError::Stopped { request } => request,
         }
     }
 
@@ -193,6 +204,7 @@ pub struct ApiClient {
     /// vendor's message.
     error_class_header: Option<&'static str>,
     cancel: CancellationToken,
+    limiter: RequestLimiter,
 }
 
 /// What a request carries.
@@ -241,6 +253,7 @@ impl ApiClient {
             error_message: generic_error_message,
             error_class_header: None,
             cancel: CancellationToken::new(),
+            limiter: settings.limiter,
         })
     }
 
@@ -323,7 +336,12 @@ impl ApiClient {
     ) -> Result<Response, ApiError> {
         let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
         let mut attempt: u32 = 0;
+        let mut last_error = None;
         loop {
+            if !self.limiter.acquire(&self.cancel).await {
+                log::debug!("{request}: stop requested while waiting for a request slot");
+                return Err(last_error.unwrap_or(ApiError::Stopped { request }));
+            }
             let (error, retry_after) = match self.send_once(&method, path, body, &request).await {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
@@ -347,6 +365,7 @@ impl ApiClient {
                     return Err(error);
                 }
             }
+            last_error = Some(error);
             attempt += 1;
         }
     }
@@ -498,16 +517,21 @@ mod tests {
         format!("http://{addr}")
     }
 
-    fn client(endpoint: String, max_retries: u32) -> ApiClient {
-        ApiClient::new(HttpSettings {
+    fn settings(endpoint: String, max_retries: u32) -> HttpSettings {
+        HttpSettings {
             endpoint,
             user_agent_suffix: "1.9.0".into(),
             request_timeout: Duration::from_secs(5),
             max_retries,
             auth: Auth::Bearer("tok-secret-123".into()),
-        })
-        .unwrap()
-        .with_backoff_base(Duration::from_millis(1))
+            limiter: RequestLimiter::unlimited(),
+        }
+    }
+
+    fn client(endpoint: String, max_retries: u32) -> ApiClient {
+        ApiClient::new(settings(endpoint, max_retries))
+            .unwrap()
+            .with_backoff_base(Duration::from_millis(1))
     }
 
     /// A route failing with `status` the first `failures` times, then answering `{"ok":true}`.
@@ -618,6 +642,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn retries_take_request_slots_too() {
+        let hits = Arc::new(AtomicU32::new(0));
+        let base = serve(flaky(StatusCode::TOO_MANY_REQUESTS, 4, hits.clone(), None)).await;
+        let api = ApiClient::new(HttpSettings {
+            limiter: RequestLimiter::per_second(Some(20.0)),
+            ..settings(base, 5)
+        })
+        .unwrap()
+        .with_backoff_base(Duration::from_millis(1));
+        let started = std::time::Instant::now();
+        api.get("/thing").await.unwrap();
+        assert_eq!(hits.load(Ordering::SeqCst), 5);
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_millis(195), "{elapsed:?}");
+    }
+
+    #[tokio::test]
     async fn retries_stop_at_max_retries() {
         let hits = Arc::new(AtomicU32::new(0));
         let base = serve(flaky(
@@ -669,6 +710,7 @@ mod tests {
             request_timeout: Duration::from_millis(200),
             max_retries: 0,
             auth: Auth::None,
+            limiter: RequestLimiter::unlimited(),
         })
         .unwrap();
         let err = client.get("/slow").await.unwrap_err();

@@ -9,8 +9,10 @@ pub mod http;
 pub mod lenient;
 pub mod poll_schedule;
 pub mod provider_args;
+pub mod rate_limit;
 pub mod totp;
 pub mod wait;
 
 pub use http::{ApiClient, ApiError, Auth, Body, HttpSettings, Idempotency, Response};
+pub use rate_limit::RequestLimiter;
 pub use wait::{wait_for, Hint, Poll, WaitError, WaitSpec};

@@ -1,12 +1,12 @@
 //! Reading the provider-block arguments every vendor shares: text from arguments and
-//! environment variables, Go durations, the API endpoint, `max_retries`, and all the
-//! connection arguments at once.
+//! environment variables, Go durations, the API endpoint, `max_retries`,
+//! `max_requests_per_second`, and all the connection arguments at once.
 
 use std::time::Duration;
 
-use crate::support::{Auth, HttpSettings};
+use crate::support::{Auth, HttpSettings, RequestLimiter};
 use crate::tfplugin::timeouts::parse_duration;
-use crate::tfplugin::{AttrPath, Diagnostics, Value};
+use crate::tfplugin::{AttrPath, Attribute, Check, Diagnostics, Type, Value};
 
 /// `max_retries` when the configuration leaves it out.
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
@@ -14,15 +14,18 @@ pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const MOST_RETRIES: u32 = 100;
 /// `poll_interval` when neither the configuration nor the environment gives one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// The largest `max_requests_per_second` the schemas allow.
+pub const MOST_REQUESTS_PER_SECOND: f64 = 1000.0;
 
 /// The connection arguments every provider block has: `endpoint`, `poll_interval`,
-/// `request_timeout` and `max_retries`.
+/// `request_timeout`, `max_retries` and `max_requests_per_second` (`None`: unlimited).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     pub endpoint: String,
     pub poll_interval: Duration,
     pub request_timeout: Duration,
     pub max_retries: u32,
+    pub max_requests_per_second: Option<f64>,
 }
 
 /// Where one vendor's connection arguments fall back to when the configuration leaves
@@ -32,6 +35,8 @@ pub struct ConnectionDefaults<'a> {
     pub endpoint: &'a str,
     pub poll_interval_env: &'a [&'a str],
     pub request_timeout: Duration,
+    /// The `<PREFIX>_MAX_REQUESTS_PER_SECOND` variable.
+    pub max_requests_per_second_env: &'a str,
 }
 
 impl Connection {
@@ -58,11 +63,13 @@ impl Connection {
             diags,
         );
         let max_retries = max_retries_arg(config, diags);
+        let rate = max_requests_per_second_arg(config, defaults.max_requests_per_second_env, diags);
         Some(Connection {
             endpoint,
             poll_interval: poll_interval?,
             request_timeout: request_timeout?,
             max_retries: max_retries?,
+            max_requests_per_second: rate?,
         })
     }
 
@@ -74,6 +81,7 @@ impl Connection {
             request_timeout: self.request_timeout,
             max_retries: self.max_retries,
             auth,
+            limiter: RequestLimiter::per_second(self.max_requests_per_second),
         }
     }
 }
@@ -172,6 +180,53 @@ pub fn max_retries_arg(config: &Value, diags: &mut Diagnostics) -> Option<u32> {
     retries
 }
 
+/// The `max_requests_per_second` argument every provider block has, falling back to `env_var`.
+pub fn max_requests_per_second_attribute(env_var: &'static str) -> Attribute {
+    Attribute::optional("max_requests_per_second", Type::Number)
+        .env(env_var)
+        .check(Check::Custom(check_requests_per_second))
+        .describe("The most HTTP requests the provider sends per second, counting retries and polls, spaced evenly (fractions allowed, e.g. `0.5`; at most 1000). By default requests are not limited: the vendor documents no rate limit, and a 429 answer is retried honouring `Retry-After`. Set it when a large plan runs into the vendor's rate limit.")
+}
+
+fn check_requests_per_second(value: &Value) -> Result<(), String> {
+    match value.as_f64() {
+        Some(rate) if rate > 0.0 && rate <= MOST_REQUESTS_PER_SECOND => Ok(()),
+        _ => Err(format!(
+            "must be a number above 0 and at most {MOST_REQUESTS_PER_SECOND}"
+        )),
+    }
+}
+
+/// The `max_requests_per_second` argument, else `env_var`; `None` (unlimited) when neither is
+/// set. Anything but a number above 0 and at most [`MOST_REQUESTS_PER_SECOND`] is an error at
+/// the argument.
+pub fn max_requests_per_second_arg(
+    config: &Value,
+    env_var: &str,
+    diags: &mut Diagnostics,
+) -> Option<Option<f64>> {
+    let value = config.get("max_requests_per_second");
+    let rate = if value.is_null() {
+        match env_nonempty(env_var) {
+            None => return Some(None),
+            Some(text) => text.parse::<f64>().ok(),
+        }
+    } else {
+        value.as_f64()
+    };
+    match rate {
+        Some(rate) if rate > 0.0 && rate <= MOST_REQUESTS_PER_SECOND => Some(Some(rate)),
+        _ => {
+            diags.attr_error(
+                AttrPath::attr("max_requests_per_second"),
+                "Invalid max_requests_per_second",
+                format!("max_requests_per_second (or {env_var}) must be a number above 0 and at most {MOST_REQUESTS_PER_SECOND}."),
+            );
+            None
+        }
+    }
+}
+
 fn first_env(vars: &[&str]) -> Option<String> {
     vars.iter().find_map(|var| env_nonempty(var))
 }
@@ -185,6 +240,8 @@ mod tests {
     const BLANK: &str = "HOSTFORM_PROVIDER_ARGS_TEST_BLANK";
     const SET: &str = "HOSTFORM_PROVIDER_ARGS_TEST_SET";
     const URL: &str = "HOSTFORM_PROVIDER_ARGS_TEST_URL";
+    const RATE: &str = "HOSTFORM_PROVIDER_ARGS_TEST_RATE";
+    const BAD_RATE: &str = "HOSTFORM_PROVIDER_ARGS_TEST_BAD_RATE";
 
     fn config(pairs: &[(&str, Value)]) -> Value {
         let mut v = Value::Object(Default::default());
@@ -293,6 +350,7 @@ mod tests {
             endpoint: "https://api.example.com/v1",
             poll_interval_env: &[UNSET],
             request_timeout: Duration::from_secs(120),
+            max_requests_per_second_env: UNSET,
         };
         let read = Connection::read(&config(&[]), &defaults, &mut d);
         let expected = Connection {
@@ -300,6 +358,7 @@ mod tests {
             poll_interval: DEFAULT_POLL_INTERVAL,
             request_timeout: Duration::from_secs(120),
             max_retries: DEFAULT_MAX_RETRIES,
+            max_requests_per_second: None,
         };
         assert_eq!(read, Some(expected));
         assert!(d.0.is_empty(), "{d:?}");
@@ -313,16 +372,72 @@ mod tests {
             endpoint: "https://api.example.com/v1",
             poll_interval_env: &[],
             request_timeout: Duration::from_secs(60),
+            max_requests_per_second_env: UNSET,
         };
         let c = config(&[
             ("poll_interval", "soon".into()),
             ("request_timeout", "0s".into()),
             ("max_retries", 101i64.into()),
+            ("max_requests_per_second", 0i64.into()),
         ]);
         assert_eq!(Connection::read(&c, &defaults, &mut d), None);
         let paths: Vec<_> = d.0.iter().map(|x| x.path.clone()).collect();
-        let expected = ["poll_interval", "request_timeout", "max_retries"].map(AttrPath::attr);
+        let expected = [
+            "poll_interval",
+            "request_timeout",
+            "max_retries",
+            "max_requests_per_second",
+        ]
+        .map(AttrPath::attr);
         assert_eq!(paths, expected.map(Some).to_vec());
+    }
+
+    #[test]
+    fn max_requests_per_second_comes_from_the_argument_then_the_environment() {
+        std::env::set_var(RATE, "2.5");
+        let mut d = Diagnostics::default();
+        let given = config(&[("max_requests_per_second", 0.5.into())]);
+        assert_eq!(
+            max_requests_per_second_arg(&given, RATE, &mut d),
+            Some(Some(0.5))
+        );
+        let empty = config(&[]);
+        assert_eq!(
+            max_requests_per_second_arg(&empty, RATE, &mut d),
+            Some(Some(2.5))
+        );
+        assert_eq!(
+            max_requests_per_second_arg(&empty, UNSET, &mut d),
+            Some(None)
+        );
+        assert!(d.0.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn max_requests_per_second_out_of_range_points_at_the_attribute() {
+        std::env::set_var(BAD_RATE, "fast");
+        let bad_values = [Value::from(0i64), Value::from(-1.0), Value::from(1000.5)];
+        for bad in bad_values {
+            assert!(check_requests_per_second(&bad).is_err(), "{bad:?}");
+            let mut d = Diagnostics::default();
+            let c = config(&[("max_requests_per_second", bad.clone())]);
+            assert_eq!(
+                max_requests_per_second_arg(&c, UNSET, &mut d),
+                None,
+                "{bad:?}"
+            );
+            assert_eq!(
+                error_path(&d),
+                Some(AttrPath::attr("max_requests_per_second"))
+            );
+        }
+        let mut d = Diagnostics::default();
+        assert_eq!(
+            max_requests_per_second_arg(&config(&[]), BAD_RATE, &mut d),
+            None
+        );
+        assert!(d.0[0].detail.contains(BAD_RATE), "{d:?}");
+        assert!(check_requests_per_second(&Value::from(1000i64)).is_ok());
     }
 
     #[test]

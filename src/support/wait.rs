@@ -128,19 +128,27 @@ where
 /// Reads up to `reads` times (at least once), pausing `pause(attempt)` before each read after
 /// the first, until `read` finds something. `Ok(None)` means every read missed: how a client
 /// confirms that an object is really gone, or that nothing new appeared, when the vendor's
-/// lists lag behind or briefly leave out live objects.
-pub async fn read_until_found<T, E, F, Fut>(
+/// lists lag behind or briefly leave out live objects. A pause ends at once when `cancel`
+/// fires (Stop), with [`ApiError::Stopped`] naming `what` (never a miss, which would read as
+/// gone).
+pub async fn read_until_found<T, F, Fut>(
     reads: u32,
     pause: impl Fn(u32) -> Duration,
+    cancel: &CancellationToken,
+    what: &str,
     mut read: F,
-) -> Result<Option<T>, E>
+) -> Result<Option<T>, ApiError>
 where
     F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<Option<T>, E>>,
+    Fut: Future<Output = Result<Option<T>, ApiError>>,
 {
     for attempt in 0..reads.max(1) {
         if attempt > 0 {
-            tokio::time::sleep(pause(attempt)).await;
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(ApiError::Stopped { request: what.to_string() }),
+                _ = tokio::time::sleep(pause(attempt)) => {}
+            }
         }
         if let Some(found) = read(attempt).await? {
             return Ok(Some(found));
@@ -165,27 +173,55 @@ mod tests {
     #[tokio::test]
     async fn read_until_found_stops_at_the_first_find_or_after_every_read_missed() {
         let reads = std::cell::Cell::new(0);
+        let cancel = CancellationToken::new();
         let found = read_until_found(
             3,
             |_| Duration::ZERO,
+            &cancel,
+            "x",
             |attempt| {
                 reads.set(reads.get() + 1);
-                async move { Ok::<_, ()>((attempt == 1).then_some("there")) }
+                async move { Ok((attempt == 1).then_some("there")) }
             },
         )
         .await;
-        assert_eq!((found, reads.get()), (Ok(Some("there")), 2));
+        assert_eq!((found.unwrap(), reads.get()), (Some("there"), 2));
         reads.set(0);
         let missed = read_until_found(
             3,
             |_| Duration::ZERO,
+            &cancel,
+            "x",
             |_| {
                 reads.set(reads.get() + 1);
-                async { Ok::<Option<()>, ()>(None) }
+                async { Ok(None::<()>) }
             },
         )
         .await;
-        assert_eq!((missed, reads.get()), (Ok(None), 3));
+        assert_eq!((missed.unwrap(), reads.get()), (None, 3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stop_ends_a_pause_of_read_until_found_without_reading_as_gone() {
+        let cancel = CancellationToken::new();
+        let stopper = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            stopper.cancel();
+        });
+        let started = Instant::now();
+        let read = read_until_found(
+            3,
+            |_| Duration::from_secs(3600),
+            &cancel,
+            "the confirming read",
+            |_| async { Ok(None::<()>) },
+        )
+        .await;
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let error = read.expect_err("a stopped confirmation is not a miss");
+        assert!(matches!(error, ApiError::Stopped { .. }), "{error}");
+        assert!(error.to_string().contains("the confirming read"), "{error}");
     }
 
     fn spec(timeout: Duration) -> WaitSpec {

@@ -2,6 +2,8 @@
 
 #[cfg(test)]
 mod bad_input;
+#[cfg(test)]
+mod drift_tests;
 pub mod hoster;
 pub mod hosthatch;
 pub mod openhosting;
@@ -12,6 +14,8 @@ pub mod terrahost;
 mod test_refresh;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod wait_tests;
 
 use crate::docs::Catalogue;
 

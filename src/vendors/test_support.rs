@@ -50,6 +50,7 @@ impl Sim {
             request_timeout: Duration::from_secs(5),
             max_retries: 2,
             auth,
+            limiter: Default::default(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! HosterAPI admin routes under `/_sim/hoster`: timing settings, armed job and order
-//! outcomes, out-of-band VM changes and deletions, dedicated terminations and incidents; plus
+//! outcomes, out-of-band VM changes and deletions (backups too), dedicated changes, terminations and incidents; plus
 //! the state dump and leftover list used by `/_sim/state` and `/_sim/empty`.
 
 use axum::body::Bytes;
@@ -29,7 +29,11 @@ pub fn router() -> Router<SimState> {
         .route("/quirks", get(show_quirks).post(set_quirks))
         .route("/vms/{id}", patch(patch_vm).delete(delete_vm))
         .route("/vms/{id}/incidents", post(add_incident))
-        .route("/dedicated/{id}", delete(delete_dedicated))
+        .route("/vms/{id}/backups/{timestamp}", delete(delete_backup))
+        .route(
+            "/dedicated/{id}",
+            patch(patch_dedicated).delete(delete_dedicated),
+        )
 }
 
 /// The account as `/_sim/state` shows it, hidden fields included.
@@ -231,6 +235,52 @@ async fn delete_vm(State(state): State<SimState>, Path(id): Path<u64>) -> Respon
         Some(_) => ok(),
         None => admin_error(StatusCode::NOT_FOUND, "no such vm"),
     }
+}
+
+async fn delete_backup(
+    State(state): State<SimState>,
+    Path((id, timestamp)): Path<(u64, u64)>,
+) -> Response {
+    let (mut store, _) = open(&state);
+    let Some(vm) = store.vms.get_mut(&id) else {
+        return admin_error(StatusCode::NOT_FOUND, "no such vm");
+    };
+    let before = vm.backups.len();
+    vm.backups.retain(|backup| backup.timestamp != timestamp);
+    if vm.backups.len() == before {
+        return admin_error(StatusCode::NOT_FOUND, "no such backup");
+    }
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DedicatedChange {
+    running: Option<bool>,
+    template: Option<String>,
+}
+
+async fn patch_dedicated(
+    State(state): State<SimState>,
+    Path(id): Path<u64>,
+    body: Bytes,
+) -> Response {
+    let change = match parse_body::<DedicatedChange>(&body) {
+        Ok(change) => change,
+        Err(bad) => return bad.into_response(),
+    };
+    let (mut store, _) = open(&state);
+    let Some(server) = store.dedicated.get_mut(&id) else {
+        return admin_error(StatusCode::NOT_FOUND, "no such dedicated server");
+    };
+    if let Some(running) = change.running {
+        server.running = running;
+        server.power_serial += 1;
+    }
+    if let Some(template) = change.template {
+        server.template = template;
+    }
+    ok()
 }
 
 async fn delete_dedicated(State(state): State<SimState>, Path(id): Path<u64>) -> Response {

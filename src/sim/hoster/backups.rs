@@ -16,10 +16,15 @@ use crate::sim::store::SimState;
 
 /// `GET datacenter/server/{sid}/backups/list`.
 pub async fn list(State(state): State<SimState>, Path(sid): Path<String>) -> Answer {
-    let (store, _) = open(&state);
+    let (mut store, _) = open(&state);
     let vm = find(&store, &sid)?;
     let stamps: Vec<u64> = vm.backups.iter().map(|backup| backup.timestamp).collect();
-    render::ok(stamps)
+    let hidden = store.list_flaps.hide(&stamps);
+    let listed: Vec<u64> = stamps
+        .into_iter()
+        .filter(|stamp| !hidden.contains(&stamp.to_string()))
+        .collect();
+    render::ok(listed)
 }
 
 /// `GET datacenter/server/{sid}/backups/status`: the latest backup or restore task.

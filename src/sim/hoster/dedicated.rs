@@ -33,10 +33,13 @@ pub async fn templates(State(state): State<SimState>) -> Answer {
 
 /// `GET datacenter/dedicated`: `[{"id", "orderComplete"}]`.
 pub async fn owned(State(state): State<SimState>) -> Answer {
-    let (store, _) = open(&state);
+    let (mut store, _) = open(&state);
+    let ids: Vec<u64> = store.dedicated.keys().copied().collect();
+    let hidden = store.list_flaps.hide(ids);
     let owned: Vec<_> = store
         .dedicated
         .values()
+        .filter(|server| !hidden.contains(&server.id.to_string()))
         .map(|server| json!({ "id": server.id, "orderComplete": server.order_complete }))
         .collect();
     render::ok(owned)

@@ -68,6 +68,9 @@ pub enum Effect {
 /// Everything HosterAPI holds; `Default` is the empty account after a reset.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HosterStore {
+    /// VMs and dedicated servers left out of list answers for a few reads.
+    #[serde(default)]
+    pub list_flaps: crate::sim::flaps::ListFlaps,
     pub settings: Settings,
     pub vms: BTreeMap<u64, Vm>,
     pub jobs: BTreeMap<u64, Job>,

@@ -22,8 +22,14 @@ pub async fn templates(State(state): State<SimState>) -> Answer {
 
 /// `GET datacenter/server`: VM ids.
 pub async fn list(State(state): State<SimState>) -> Answer {
-    let (store, _) = open(&state);
-    render::ok(store.vms.keys().collect::<Vec<_>>())
+    let (mut store, _) = open(&state);
+    let ids: Vec<u64> = store.vms.keys().copied().collect();
+    let hidden = store.list_flaps.hide(&ids);
+    let listed: Vec<&u64> = ids
+        .iter()
+        .filter(|id| !hidden.contains(&id.to_string()))
+        .collect();
+    render::ok(listed)
 }
 
 /// `POST datacenter/server`: the VM exists at once (stopped); the job reveals its id.

@@ -26,8 +26,15 @@ fn to_wire(key: &SshKey) -> KeyBody {
 
 /// `GET /keys`.
 pub async fn list(State(state): State<SimState>) -> Response {
-    let store = lock(&state.hosthatch);
-    let keys = store.keys.values().map(to_wire).collect();
+    let mut store = lock(&state.hosthatch);
+    let ids: Vec<u64> = store.keys.keys().copied().collect();
+    let hidden = store.list_flaps.hide(ids);
+    let keys = store
+        .keys
+        .values()
+        .filter(|key| !hidden.contains(&key.id.to_string()))
+        .map(to_wire)
+        .collect();
     render::success(
         StatusCode::OK,
         KeyList { keys },

@@ -27,6 +27,9 @@ const FIRST_KEY_ID: u64 = 1_234;
 /// Everything HostHatch holds; `Default` is the empty account after a reset.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HostHatchStore {
+    /// Servers and keys left out of list answers for a few reads.
+    #[serde(default)]
+    pub list_flaps: crate::sim::flaps::ListFlaps,
     pub servers: BTreeMap<u64, Server>,
     pub keys: BTreeMap<u64, SshKey>,
     pub invoices: BTreeMap<u64, Invoice>,

@@ -59,9 +59,12 @@ pub async fn deploy(State(state): State<SimState>, body: Bytes) -> Response {
 /// `GET /servers`.
 pub async fn list(State(state): State<SimState>) -> Response {
     let now = state.clock.now();
-    let store = lock(&state.hosthatch);
+    let mut store = lock(&state.hosthatch);
+    let ids: Vec<u64> = store.visible_servers(now).map(|server| server.id).collect();
+    let hidden = store.list_flaps.hide(ids);
     let servers = store
         .visible_servers(now)
+        .filter(|server| !hidden.contains(&server.id.to_string()))
         .map(|server| server.to_wire(now, &store.catalogue))
         .collect();
     render::success(

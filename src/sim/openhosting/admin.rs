@@ -27,9 +27,12 @@ pub fn router() -> Router<SimState> {
         .route("/faults", post(arm_faults).get(show_faults))
         .route("/account", post(set_account).get(show_account))
         .route("/drives/{uuid}/sha256", get(drive_sha256))
-        .route("/drives/{uuid}", delete(delete_drive))
+        .route("/drives/{uuid}", delete(delete_drive).patch(rename_drive))
         .route("/servers/{uuid}", delete(delete_server).patch(patch_server))
-        .route("/resources/{kind}/{id}", delete(delete_resource))
+        .route(
+            "/resources/{kind}/{id}",
+            delete(delete_resource).patch(rename_resource),
+        )
 }
 
 /// The account as `/_sim/state` shows it (drive contents summarised, not dumped).
@@ -242,6 +245,49 @@ async fn patch_server(
         Some(_) => return admin_error(StatusCode::BAD_REQUEST, "status can only be \"stopped\""),
     }
     ok()
+}
+
+/// `{"name": ...}`: an out-of-band rename.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rename {
+    name: String,
+}
+
+async fn rename_drive(
+    State(state): State<SimState>,
+    Path(uuid): Path<String>,
+    body: Bytes,
+) -> Response {
+    let rename = match parse_body::<Rename>(&body) {
+        Ok(rename) => rename,
+        Err(bad) => return bad.into_response(),
+    };
+    match settled(&state).drives.get_mut(&uuid) {
+        Some(drive) => {
+            drive.name = rename.name;
+            ok()
+        }
+        None => admin_error(StatusCode::NOT_FOUND, "no such drive"),
+    }
+}
+
+async fn rename_resource(
+    State(state): State<SimState>,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let rename = match parse_body::<Rename>(&body) {
+        Ok(rename) => rename,
+        Err(bad) => return bad.into_response(),
+    };
+    match settled(&state).resources.get_mut(&(kind, id)) {
+        Some(resource) => {
+            resource.name = rename.name;
+            ok()
+        }
+        None => admin_error(StatusCode::NOT_FOUND, "no such resource"),
+    }
 }
 
 async fn delete_resource(

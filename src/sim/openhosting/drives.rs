@@ -18,8 +18,14 @@ use crate::sim::store::SimState;
 
 /// `GET /drives/list`: one drive UUID per line.
 pub async fn list(State(state): State<SimState>, headers: HeaderMap) -> Response {
-    let store = settled(&state);
-    let rows: Vec<Vec<String>> = store.drives.keys().map(|uuid| vec![uuid.clone()]).collect();
+    let mut store = settled(&state);
+    let uuids: Vec<String> = store.drives.keys().cloned().collect();
+    let hidden = store.list_flaps.hide(&uuids);
+    let rows: Vec<Vec<String>> = uuids
+        .into_iter()
+        .filter(|uuid| !hidden.contains(uuid))
+        .map(|uuid| vec![uuid])
+        .collect();
     format::list(Format::from_accept(&headers), &["drive"], &rows)
 }
 
@@ -28,8 +34,10 @@ pub async fn info_all(State(state): State<SimState>, headers: HeaderMap) -> Resp
     let now = state.clock.now();
     let mut store = settled(&state);
     let uuids: Vec<String> = store.drives.keys().cloned().collect();
+    let hidden = store.list_flaps.hide(&uuids);
     let objects: Vec<Props> = uuids
         .iter()
+        .filter(|uuid| !hidden.contains(uuid))
         .filter_map(|uuid| drive_props(&mut store, uuid, now))
         .collect();
     format::properties_list(Format::from_accept(&headers), &objects)

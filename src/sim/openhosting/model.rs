@@ -19,6 +19,9 @@ pub const MAX_DRIVE_SIZE: u64 = 1 << 40;
 /// Everything the Open Hosting account holds; `Default` is the empty account after a reset.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct OpenHostingStore {
+    /// Drives, servers and resources left out of list answers for a few reads.
+    #[serde(default)]
+    pub list_flaps: crate::sim::flaps::ListFlaps,
     pub user: String,
     pub drives: BTreeMap<String, Drive>,
     pub servers: BTreeMap<String, Server>,
@@ -38,6 +41,7 @@ pub struct OpenHostingStore {
 impl Default for OpenHostingStore {
     fn default() -> Self {
         OpenHostingStore {
+            list_flaps: Default::default(),
             user: SIM_USER.to_owned(),
             drives: BTreeMap::new(),
             servers: BTreeMap::new(),

@@ -37,8 +37,11 @@ pub async fn list_kind(
 }
 
 fn list_of(state: &SimState, kind: Option<&str>, headers: &HeaderMap) -> Response {
-    let store = settled(state);
+    let mut store = settled(state);
+    let ids: Vec<String> = of_kind(&store, kind).map(|r| r.id.clone()).collect();
+    let hidden = store.list_flaps.hide(ids);
     let rows: Vec<Vec<String>> = of_kind(&store, kind)
+        .filter(|resource| !hidden.contains(&resource.id))
         .map(|resource| vec![resource.kind.clone(), resource.id.clone()])
         .collect();
     format::list(Format::from_accept(headers), &["type", "resource"], &rows)
@@ -62,8 +65,11 @@ pub async fn info_kind(
 }
 
 fn info_of(state: &SimState, kind: Option<&str>, headers: &HeaderMap) -> Response {
-    let store = settled(state);
+    let mut store = settled(state);
+    let ids: Vec<String> = of_kind(&store, kind).map(|r| r.id.clone()).collect();
+    let hidden = store.list_flaps.hide(ids);
     let objects: Vec<Props> = of_kind(&store, kind)
+        .filter(|resource| !hidden.contains(&resource.id))
         .map(|resource| resource_props(&store, resource))
         .collect();
     format::properties_list(Format::from_accept(headers), &objects)

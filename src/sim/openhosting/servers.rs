@@ -22,10 +22,13 @@ pub const SHUTDOWN_SECS: f64 = 10.0;
 
 /// `GET /servers/list`: `SERVER CPU MEM` lines.
 pub async fn list(State(state): State<SimState>, headers: HeaderMap) -> Response {
-    let store = settled(&state);
+    let mut store = settled(&state);
+    let uuids: Vec<String> = store.servers.keys().cloned().collect();
+    let hidden = store.list_flaps.hide(uuids);
     let rows: Vec<Vec<String>> = store
         .servers
         .values()
+        .filter(|server| !hidden.contains(&server.uuid))
         .map(|server| {
             let key = |name: &str| server.config.get(name).cloned().unwrap_or_default();
             vec![server.uuid.clone(), key("cpu"), key("mem")]
@@ -40,10 +43,13 @@ pub async fn list(State(state): State<SimState>, headers: HeaderMap) -> Response
 
 /// `GET /servers/info`: every server's info.
 pub async fn info_all(State(state): State<SimState>, headers: HeaderMap) -> Response {
-    let store = settled(&state);
+    let mut store = settled(&state);
+    let uuids: Vec<String> = store.servers.keys().cloned().collect();
+    let hidden = store.list_flaps.hide(uuids);
     let objects: Vec<Props> = store
         .servers
         .values()
+        .filter(|server| !hidden.contains(&server.uuid))
         .map(|server| server_props(&store, server))
         .collect();
     format::properties_list(Format::from_accept(&headers), &objects)

@@ -1,7 +1,8 @@
 //! Terrahost/Gigahost admin routes under `/_sim/terrahost` and `/_sim/gigahost`: quirks
 //! (malformed JSON, servers missing from reads, power refused, token lifetime), the account's
-//! credentials, expiring every token, out-of-band server changes and snapshot deletion; plus
-//! the dump and leftovers for `/_sim/state` and `/_sim/empty`.
+//! credentials, expiring every token, out-of-band changes (server, reverse DNS, snapshot
+//! name) and deletions (server, IP, snapshot); plus the dump and leftovers for `/_sim/state`
+//! and `/_sim/empty`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -37,11 +38,20 @@ pub fn router(vendor: Vendor) -> Router<SimState> {
         )
         .route(
             "/servers/{id}",
-            patch(move |s: State<SimState>, p: Path<u64>, b: Bytes| patch_server(s, v, p, b)),
+            patch(move |s: State<SimState>, p: Path<u64>, b: Bytes| patch_server(s, v, p, b))
+                .delete(move |s: State<SimState>, p: Path<u64>| delete_server(s, v, p)),
+        )
+        .route(
+            "/servers/{id}/ips/{ip}",
+            delete(move |s: State<SimState>, p: Path<(u64, u64)>| delete_ip(s, v, p)).patch(
+                move |s: State<SimState>, p: Path<(u64, u64)>, b: Bytes| patch_ip(s, v, p, b),
+            ),
         )
         .route(
             "/snapshots/{id}",
-            delete(move |s: State<SimState>, p: Path<u64>| delete_snapshot(s, v, p)),
+            delete(move |s: State<SimState>, p: Path<u64>| delete_snapshot(s, v, p)).patch(
+                move |s: State<SimState>, p: Path<u64>, b: Bytes| rename_snapshot(s, v, p, b),
+            ),
         )
 }
 
@@ -145,6 +155,94 @@ async fn patch_server(
         server.power_change = None;
     }
     ok()
+}
+
+/// The server goes, and its snapshots with it (as a cancelled contract would).
+async fn delete_server(
+    State(sim): State<SimState>,
+    vendor: Vendor,
+    Path(id): Path<u64>,
+) -> Response {
+    let mut store = store_of(&sim, vendor);
+    if store.servers.remove(&id).is_none() {
+        return admin_error(StatusCode::NOT_FOUND, "no such server");
+    }
+    store
+        .snapshots
+        .retain(|_, snapshot| snapshot.server_id != id);
+    ok()
+}
+
+async fn delete_ip(
+    State(sim): State<SimState>,
+    vendor: Vendor,
+    Path((id, ip)): Path<(u64, u64)>,
+) -> Response {
+    let mut store = store_of(&sim, vendor);
+    let Some(server) = store.servers.get_mut(&id) else {
+        return admin_error(StatusCode::NOT_FOUND, "no such server");
+    };
+    let before = server.ips.len();
+    server.ips.retain(|address| address.id != ip);
+    if server.ips.len() == before {
+        return admin_error(StatusCode::NOT_FOUND, "no such ip");
+    }
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IpChange {
+    reverse: String,
+}
+
+async fn patch_ip(
+    State(sim): State<SimState>,
+    vendor: Vendor,
+    Path((id, ip)): Path<(u64, u64)>,
+    body: Bytes,
+) -> Response {
+    let change = match parse_body::<IpChange>(&body) {
+        Ok(change) => change,
+        Err(bad) => return bad.into_response(),
+    };
+    let mut store = store_of(&sim, vendor);
+    let address = store
+        .servers
+        .get_mut(&id)
+        .and_then(|server| server.ips.iter_mut().find(|address| address.id == ip));
+    match address {
+        Some(address) => {
+            address.reverse = change.reverse;
+            ok()
+        }
+        None => admin_error(StatusCode::NOT_FOUND, "no such ip"),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotRename {
+    display_name: String,
+}
+
+async fn rename_snapshot(
+    State(sim): State<SimState>,
+    vendor: Vendor,
+    Path(id): Path<u64>,
+    body: Bytes,
+) -> Response {
+    let rename = match parse_body::<SnapshotRename>(&body) {
+        Ok(rename) => rename,
+        Err(bad) => return bad.into_response(),
+    };
+    match store_of(&sim, vendor).snapshots.get_mut(&id) {
+        Some(snapshot) => {
+            snapshot.display_name = rename.display_name;
+            ok()
+        }
+        None => admin_error(StatusCode::NOT_FOUND, "no such snapshot"),
+    }
 }
 
 async fn delete_snapshot(

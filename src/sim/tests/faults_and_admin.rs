@@ -111,6 +111,11 @@ async fn rate_fault_fails_a_share_and_clear_removes_faults() {
         assert_eq!(sim.get("/servers").await.status, 429);
     }
     assert_eq!(sim.get("/servers").await.status, 200);
+    let stats = sim.admin(Method::GET, "/stats", None).await.body;
+    assert_eq!(
+        stats["faults_injected"],
+        json!({"hosthatch 429 retry-after": 3})
+    );
 
     arm(
         &sim,
@@ -155,6 +160,9 @@ async fn stats_count_requests_per_route() {
     assert_eq!(stats["hosthatch"]["GET /servers/{id}"], 2);
     assert_eq!(stats["hosthatch"]["GET /servers/{id}/status"], 1);
     assert_eq!(stats["total"], 4);
+    let busiest = stats["busiest_second"]["hosthatch"].as_u64().unwrap_or(0);
+    assert!((1..=4).contains(&busiest), "{stats}");
+    assert_eq!(stats["faults_injected"], json!({}));
 }
 
 #[tokio::test]
@@ -205,7 +213,7 @@ async fn empty_reset_and_out_of_band_changes() {
     assert_eq!(state["hosthatch"]["invoices"], json!([]));
     assert_eq!(
         sim.admin(Method::GET, "/stats", None).await.body,
-        json!({"total": 0})
+        json!({"total": 0, "busiest_second": {}, "faults_injected": {}})
     );
     assert_eq!(sim.deploy("fresh").await, 112233);
 }

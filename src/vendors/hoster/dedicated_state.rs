@@ -102,14 +102,14 @@ pub async fn fetch_dedicated(
     base: &Value,
 ) -> Result<Option<Value>, ApiError> {
     match owned(client, id).await? {
-        Owned::Missing => return Ok(None),
+        // The list can lag behind: the server's own answer below decides whether it is gone.
+        Owned::Missing | Owned::Complete => {}
         Owned::Ordered => {
             let mut s = super::vm_state::settle_unknowns(base.clone());
             s.set("id", id.to_string());
             s.set("status", "ordered");
             return Ok(Some(s));
         }
-        Owned::Complete => {}
     }
     let config = match client.dedicated_config(id).await {
         Err(e) if is_gone(&e) => return Ok(None),

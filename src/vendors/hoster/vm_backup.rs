@@ -11,6 +11,7 @@ use super::api::{is_gone, HosterClient, CREDENTIALS};
 use super::backup_tasks::wait_backup_task;
 use super::vm_state::settle_unknowns;
 use crate::support::diag::{api_error_diag, wait_error_diag};
+use crate::support::wait::read_until_found;
 use crate::tfplugin::provider::{Ctx, DefaultTimeouts, Resource};
 use crate::tfplugin::{timeouts, Attribute, Block, Diagnostics, Schema, Type, Value};
 
@@ -164,10 +165,24 @@ impl Resource<HosterClient> for VmBackupResource {
             );
             return current.clone();
         };
-        match ctx.client.backups(vm).await {
-            Ok(list) if list.contains(&timestamp) => state_for(current, &vm_text, timestamp),
-            Ok(_) => Value::Null,
-            Err(e) if is_gone(&e) => Value::Null,
+        // No API reads one backup: a miss in the list is confirmed by a few more list reads.
+        let listed = read_until_found(
+            3,
+            |attempt| ctx.client.poll_interval * attempt,
+            &ctx.cancel,
+            &format!("the backup list of HosterAPI VM {vm}"),
+            |_| async {
+                match ctx.client.backups(vm).await {
+                    Ok(list) => Ok(list.contains(&timestamp).then_some(())),
+                    Err(e) if is_gone(&e) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            },
+        )
+        .await;
+        match listed {
+            Ok(Some(())) => state_for(current, &vm_text, timestamp),
+            Ok(None) => Value::Null,
             Err(e) => {
                 api_error_diag(
                     diags,

@@ -85,6 +85,8 @@ pub async fn start_creation(
             let appeared = read_until_found(
                 3,
                 |_| ctx.client.poll_interval,
+                &ctx.cancel,
+                "the list read looking for the new VM",
                 |_| async {
                     Ok::<_, ApiError>(
                         ctx.client

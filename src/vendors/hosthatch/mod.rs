@@ -21,7 +21,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::provider_args::{
+    env_nonempty, max_requests_per_second_attribute, string_arg, Connection, ConnectionDefaults,
+};
 use crate::support::{ApiClient, Auth};
 use crate::tfplugin::provider::{DataSource, Provider, Resource};
 use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
@@ -31,6 +33,7 @@ pub use api::HostHatchClient;
 pub const DEFAULT_ENDPOINT: &str = "https://cloud.hosthatch.com/api/v1";
 pub const TOKEN_ENV: &str = "HOSTHATCH_TOKEN";
 pub const ENDPOINT_ENV: &str = "HOSTHATCH_ENDPOINT";
+pub const RATE_ENV: &str = "HOSTHATCH_MAX_REQUESTS_PER_SECOND";
 
 /// The HostHatch provider.
 pub struct HostHatchProvider;
@@ -64,6 +67,7 @@ fn config_schema() -> Schema {
                     .check(Check::IntRange(0, 100))
                     .describe("How many times a request is retried after a rate limit (429), or after a server error or network failure where that is safe (default 5)."),
             )
+            .attr(max_requests_per_second_attribute(RATE_ENV))
             .attr(
                 Attribute::optional("request_timeout", Type::String)
                     .check(Check::Duration)
@@ -109,6 +113,7 @@ impl Provider for HostHatchProvider {
             endpoint: DEFAULT_ENDPOINT,
             poll_interval_env: &[],
             request_timeout: Duration::from_secs(60),
+            max_requests_per_second_env: RATE_ENV,
         };
         let connection = Connection::read(config, &defaults, diags)?;
         let settings = connection.http_settings(terraform_version, Auth::Bearer(token));

@@ -311,6 +311,8 @@ async fn find_orphan(ctx: &Ctx<HostHatchClient>, hostname: &str, before: &[i64])
     let found = read_until_found(
         3,
         |_| ctx.client.poll_interval,
+        &ctx.cancel,
+        "the list read looking for the deployed server",
         |_| async { Ok::<_, ApiError>(ctx.client.list_servers().await.ok().and_then(newest_new)) },
     )
     .await;

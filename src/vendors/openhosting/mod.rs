@@ -28,7 +28,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::provider_args::{
+    env_nonempty, max_requests_per_second_attribute, string_arg, Connection, ConnectionDefaults,
+};
 use crate::support::{ApiClient, Auth};
 use crate::tfplugin::provider::{DataSource, Provider, Resource};
 use crate::tfplugin::{Attribute, Block, Check, Diagnostics, Schema, Type, Value};
@@ -39,6 +41,7 @@ pub const DEFAULT_ENDPOINT: &str = "https://api-east1.openhosting.com";
 pub const USER_ENV: &str = "OPENHOSTING_USER_UUID";
 pub const KEY_ENV: &str = "OPENHOSTING_API_KEY";
 pub const ENDPOINT_ENV: &str = "OPENHOSTING_ENDPOINT";
+pub const RATE_ENV: &str = "OPENHOSTING_MAX_REQUESTS_PER_SECOND";
 /// The vendor tools' `uuid:key` credentials variable.
 pub const TOOLS_AUTH_ENV: &str = "OHAUTH";
 /// The vendor tools' endpoint variable.
@@ -61,6 +64,7 @@ fn config_schema() -> Schema {
             .attr(Attribute::optional("endpoint", Type::String).env(ENDPOINT_ENV).check(Check::NonEmpty).describe("Base URL of the API. Defaults to `OPENHOSTING_ENDPOINT`, then `OHURI`, then `https://api-east1.openhosting.com`."))
             .attr(Attribute::optional("poll_interval", Type::String).check(Check::Duration).describe("How often to poll while waiting for imaging or a server to stop, as a Go duration (default `\"2s\"`): the shortest pause; pauses grow to a tenth of the time waited (at most 30s), longer while imaging reports progress."))
             .attr(Attribute::optional("max_retries", Type::Number).check(Check::IntRange(0, 100)).describe("How many times a request is retried after a rate limit, or after a server error or network failure where that is safe; each upload chunk is retried on its own (default 5)."))
+            .attr(max_requests_per_second_attribute(RATE_ENV))
             .attr(Attribute::optional("request_timeout", Type::String).check(Check::Duration).describe("How long one HTTP request may take, as a Go duration (default `\"120s\"`)."))
             .attr(Attribute::optional("upload_chunk_size", Type::String).check(Check::Custom(check_chunk_size)).describe("Size of the chunks `source_file` uploads are split into, in bytes or with a `k`/`M` suffix (default `\"4M\"`, at most `\"64M\"`)."))
             .attr(Attribute::optional("upload_concurrency", Type::Number).check(Check::IntRange(1, 32)).describe("How many upload chunks are in flight at once (default 4).")),
@@ -143,6 +147,7 @@ impl Provider for OpenHostingProvider {
             endpoint: DEFAULT_ENDPOINT,
             poll_interval_env: &[],
             request_timeout: Duration::from_secs(120),
+            max_requests_per_second_env: RATE_ENV,
         };
         let connection = Connection::read(config, &defaults, diags)?;
         let chunk_size = match config.get("upload_chunk_size").as_str() {

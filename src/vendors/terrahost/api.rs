@@ -153,6 +153,8 @@ impl TerrahostClient {
         read_until_found(
             self.absence_reads,
             |attempt| self.poll_interval * (attempt + 1),
+            self.session.stop_token(),
+            &format!("the read confirming server {id} is gone"),
             |attempt| async move {
                 let server = self.get_server(id).await?;
                 if server.is_none() {

@@ -24,7 +24,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::provider_args::{env_nonempty, string_arg, Connection, ConnectionDefaults};
+use crate::support::provider_args::{
+    env_nonempty, max_requests_per_second_attribute, string_arg, Connection, ConnectionDefaults,
+};
 use crate::support::Auth;
 use crate::tfplugin::provider::{DataSource, EphemeralResource, Provider, Resource};
 use crate::tfplugin::{AttrPath, Attribute, Block, Check, Diagnostics, Schema, Type, Value};
@@ -106,11 +108,11 @@ fn config_schema(brand: Brand) -> Schema {
     let (description, env) = match brand {
         Brand::Terrahost => (
             "Manages [Terrahost](https://terrahost.no) servers, snapshots, reverse DNS and IPv4 orders through the Terrahost API (v3). Logs in once per run with username and password (and a TOTP code for 2FA accounts), or uses a ready token.",
-            ["TERRAHOST_USERNAME", "TERRAHOST_PASSWORD", "TERRAHOST_OTP_CODE", "TERRAHOST_TOTP_SECRET", "TERRAHOST_TOKEN", "TERRAHOST_ENDPOINT", "TERRAHOST_POLL_INTERVAL"],
+            ["TERRAHOST_USERNAME", "TERRAHOST_PASSWORD", "TERRAHOST_OTP_CODE", "TERRAHOST_TOTP_SECRET", "TERRAHOST_TOKEN", "TERRAHOST_ENDPOINT", "TERRAHOST_POLL_INTERVAL", "TERRAHOST_MAX_REQUESTS_PER_SECOND"],
         ),
         Brand::Gigahost => (
             "Manages [Gigahost](https://gigahost.no) servers, snapshots, reverse DNS and IPv4 orders through the Gigahost API (v0). Logs in once per run with username and password (and a TOTP code for 2FA accounts), or uses a ready token.",
-            ["GIGAHOST_USERNAME", "GIGAHOST_PASSWORD", "GIGAHOST_OTP_CODE", "GIGAHOST_TOTP_SECRET", "GIGAHOST_TOKEN", "GIGAHOST_ENDPOINT", "GIGAHOST_POLL_INTERVAL"],
+            ["GIGAHOST_USERNAME", "GIGAHOST_PASSWORD", "GIGAHOST_OTP_CODE", "GIGAHOST_TOTP_SECRET", "GIGAHOST_TOKEN", "GIGAHOST_ENDPOINT", "GIGAHOST_POLL_INTERVAL", "GIGAHOST_MAX_REQUESTS_PER_SECOND"],
         ),
     };
     Schema::new(
@@ -123,6 +125,7 @@ fn config_schema(brand: Brand) -> Schema {
             .attr(Attribute::optional("endpoint", Type::String).env(env[5]).check(Check::NonEmpty).describe("Base URL of the API. Defaults to `TERRAHOST_ENDPOINT` (Gigahost: `GIGAHOST_ENDPOINT`), then `https://api.terrahost.no/api/v3` (Terrahost) or `https://api.gigahost.no/api/v0` (Gigahost)."))
             .attr(Attribute::optional("poll_interval", Type::String).env(env[6]).check(Check::Duration).describe("How often to poll while waiting (snapshots, reinstalls, power), as a Go duration (default `\"2s\"`): the shortest pause; pauses grow to a tenth of the time waited (at most 30s). Defaults to `TERRAHOST_POLL_INTERVAL` (Gigahost: `GIGAHOST_POLL_INTERVAL`), then `2s`."))
             .attr(Attribute::optional("max_retries", Type::Number).check(Check::IntRange(0, 100)).describe("How many times a request is retried after a rate limit (429), or after a server error or network failure where that is safe (default 5)."))
+            .attr(max_requests_per_second_attribute(env[7]))
             .attr(Attribute::optional("request_timeout", Type::String).check(Check::Duration).describe("How long one HTTP request may take, as a Go duration (default `\"60s\"`).")),
     )
 }
@@ -215,6 +218,7 @@ impl Provider for TerrahostProvider {
             endpoint: self.brand.default_endpoint(),
             poll_interval_env: &[&self.brand.env_var("POLL_INTERVAL")],
             request_timeout: Duration::from_secs(60),
+            max_requests_per_second_env: &self.brand.env_var("MAX_REQUESTS_PER_SECOND"),
         };
         let connection = Connection::read(config, &defaults, diags)?;
         let settings = connection.http_settings(terraform_version, Auth::None);

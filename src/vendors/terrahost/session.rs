@@ -89,6 +89,11 @@ impl Session {
         }
     }
 
+    /// Fires when Terraform asks the provider to stop.
+    pub fn stop_token(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
     /// Shortens retry pauses (tests).
     pub fn with_backoff_base(mut self, base: Duration) -> Session {
         self.backoff_base = base;

@@ -78,6 +78,8 @@ async fn find_confirmed(
     read_until_found(
         client.absence_reads,
         |attempt| client.poll_interval * (attempt + 1),
+        client.session.stop_token(),
+        &format!("the read confirming snapshot {snap} is gone"),
         |_| async {
             match client.list_snapshots(server).await {
                 Ok(list) => Ok(list.into_iter().find(|s| s.snap_id == Some(snap))),
