@@ -23,6 +23,7 @@ pub fn hosthatch(sim: &Sim) -> Arc<HostHatchClient> {
     Arc::new(HostHatchClient {
         api: Sim::api(settings).with_error_parser(hosthatch::models::error_message),
         poll_interval: Duration::from_millis(5),
+        reads: Default::default(),
     })
 }
 
@@ -53,6 +54,7 @@ pub fn openhosting(sim: &Sim) -> Arc<OpenHostingClient> {
             chunk_size: 64 << 10,
             concurrency: 2,
         },
+        reads: Default::default(),
     })
 }
 

@@ -48,6 +48,8 @@ async fn find_new_key(
     read_until_found(
         3,
         |_| ctx.client.poll_interval,
+        &ctx.cancel,
+        "the list read looking for the created key",
         |_| async { Ok::<_, ApiError>(ctx.client.list_keys().await.ok().and_then(single_new)) },
     )
     .await

@@ -188,6 +188,7 @@ impl Resource<OpenHostingClient> for DriveResource {
         let body = create_body(planned);
         let created = match create_or_adopt(
             ctx.client.poll_interval,
+            &ctx.cancel,
             "drive",
             name,
             || ctx.client.drives_info(),

@@ -153,6 +153,7 @@ impl Resource<OpenHostingClient> for NetworkResource {
         let create_body = body(&Value::Null, planned);
         match create_or_adopt(
             ctx.client.poll_interval,
+            &ctx.cancel,
             "resource",
             name,
             || ctx.client.resources_info(self.kind),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::models::Props;
 use crate::support::wait::read_until_found;
 use crate::support::ApiError;
+use tokio_util::sync::CancellationToken;
 
 /// What a create came back with: the object, and when it was found by listing instead of
 /// from the answer, the error that lost the answer.
@@ -28,10 +29,12 @@ impl Created {
     }
 }
 
-/// Runs `create` once; if its outcome is unknown, lists again (a few times, `pause` apart)
+/// Runs `create` once; if its outcome is unknown, lists again (a few times, `pause` apart,
+/// ending early on `cancel`)
 /// and adopts the single object with `id_key` not listed before whose `name` is `name`.
 pub async fn create_or_adopt<L, LF, C, CF>(
     pause: Duration,
+    cancel: &CancellationToken,
     id_key: &str,
     name: &str,
     list: L,
@@ -76,6 +79,8 @@ where
     let found = read_until_found(
         3,
         |_| pause,
+        cancel,
+        "the list read looking for the created object",
         |_| async { Ok::<_, ApiError>(list().await.ok().and_then(single_new)) },
     )
     .await;

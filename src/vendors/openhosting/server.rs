@@ -190,6 +190,7 @@ impl Resource<OpenHostingClient> for ServerResource {
         let body = full_body(&Value::Null, planned);
         let created = match create_or_adopt(
             ctx.client.poll_interval,
+            &ctx.cancel,
             "server",
             name,
             || ctx.client.servers_info(),

@@ -209,6 +209,8 @@ impl Resource<TerrahostClient> for SnapshotResource {
                 adopted = read_until_found(
                     3,
                     |_| ctx.client.poll_interval,
+                    &ctx.cancel,
+                    "the list read looking for the created snapshot",
                     |_| async {
                         let list = ctx.client.list_snapshots(server).await.ok();
                         Ok::<_, ApiError>(list.and_then(|l| l.into_iter().find(is_new)))
