@@ -44,6 +44,7 @@ impl Vendor {
                 status: 500,
                 vendor_message: "oops".into(),
                 body_excerpt: String::new(),
+                retry_after: None,
             });
         }
         Ok((0..self.count)
@@ -65,6 +66,7 @@ impl Vendor {
                 status: 404,
                 vendor_message: String::new(),
                 body_excerpt: String::new(),
+                retry_after: None,
             });
         }
         Ok(Object {

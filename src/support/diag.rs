@@ -19,6 +19,7 @@ pub fn api_error_detail(error: &ApiError, credentials: &str) -> String {
             status,
             vendor_message,
             body_excerpt,
+            ..
         } => {
             let said = if !vendor_message.is_empty() {
                 format!("; the vendor said: {vendor_message}")
@@ -89,6 +90,7 @@ mod tests {
             status: 403,
             vendor_message: "Access forbidden".into(),
             body_excerpt: String::new(),
+            retry_after: None,
         };
         api_error_diag(
             &mut d,

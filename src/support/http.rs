@@ -83,6 +83,9 @@ pub enum ApiError {
         status: u16,
         vendor_message: String,
         body_excerpt: String,
+        /// The answer's `Retry-After`, for a poll to honour when the client's retries are
+        /// used up.
+        retry_after: Option<Duration>,
     },
     #[error("the answer to {request} could not be read: {message}")]
     Decode {
@@ -112,6 +115,14 @@ impl ApiError {
     }
 
     /// True when the same request may succeed later: 429, 5xx, timeouts, transport errors.
+    /// How long the vendor asked to be left alone (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Transport { .. } | ApiError::Timeout { .. } => true,
@@ -446,6 +457,7 @@ impl ApiClient {
             status,
             vendor_message,
             body_excerpt: excerpt(&text),
+            retry_after,
         };
         Err((error, retry_after))
     }

@@ -84,6 +84,7 @@ where
             outcome = tokio::time::timeout_at(deadline.max(Instant::now() + Duration::from_millis(1)), check(attempt)) => outcome,
         };
         let mut hint = None;
+        let mut asked_to_wait = None;
         match outcome {
             Err(_) => return Err(timed_out(last_state)),
             Ok(Ok(Poll::Done(value))) => return Ok(value),
@@ -99,6 +100,7 @@ where
             }
             Ok(Err(e)) if e.is_retryable() => {
                 log::debug!("waiting for {}: tolerating {e}", spec.what);
+                asked_to_wait = e.retry_after();
                 last_state = format!("{last_state} (then: {e})");
                 if last_state.len() > 400 {
                     last_state = e.to_string();
@@ -115,7 +117,10 @@ where
         if now >= deadline {
             return Err(timed_out(last_state));
         }
-        let pause = schedule.next_pause(now - started, hint).min(deadline - now);
+        let pause = schedule
+            .next_pause(now - started, hint)
+            .max(asked_to_wait.unwrap_or_default().min(MAX_POLL_PAUSE))
+            .min(deadline - now);
         tokio::select! {
             biased;
             _ = spec.cancel.cancelled() => return Err(WaitError::Cancelled { what: spec.what.clone() }),
@@ -283,6 +288,7 @@ mod tests {
             status: 503,
             vendor_message: String::new(),
             body_excerpt: String::new(),
+            retry_after: None,
         };
         let got = wait_for(spec(Duration::from_secs(60)), |attempt| async move {
             if attempt < 2 {
@@ -300,11 +306,44 @@ mod tests {
                 status: 401,
                 vendor_message: "no".into(),
                 body_excerpt: String::new(),
+                retry_after: None,
             })
         })
         .await
         .unwrap_err();
         assert_eq!(err.api_error().and_then(ApiError::status), Some(401));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_while_polling_spaces_the_next_check() {
+        let busy = || ApiError::Status {
+            request: "GET /s".into(),
+            status: 429,
+            vendor_message: String::new(),
+            body_excerpt: String::new(),
+            retry_after: Some(Duration::from_secs(20)),
+        };
+        let started = Instant::now();
+        let checked_at = std::sync::Mutex::new(Vec::new());
+        wait_for(spec(Duration::from_secs(600)), |attempt| {
+            checked_at.lock().unwrap().push(started.elapsed());
+            async move {
+                if attempt == 0 {
+                    Err(busy())
+                } else {
+                    Ok(Poll::Done(()))
+                }
+            }
+        })
+        .await
+        .unwrap();
+        let checked_at = checked_at.into_inner().unwrap();
+        assert_eq!(checked_at.len(), 2);
+        assert!(
+            checked_at[1] >= Duration::from_secs(20),
+            "checked again after {:?}, before the 20 s Retry-After",
+            checked_at[1]
+        );
     }
 
     #[tokio::test(start_paused = true)]

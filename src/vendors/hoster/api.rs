@@ -57,6 +57,7 @@ fn unwrap<T: DeserializeOwned>(response: &Response, key: &str) -> Result<T, ApiE
             },
             vendor_message: message,
             body_excerpt: crate::support::http::excerpt(&response.body),
+            retry_after: None,
         });
     }
     let part = body

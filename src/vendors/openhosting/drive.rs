@@ -49,7 +49,7 @@ pub fn schema() -> Schema {
             .attr(Attribute::optional("avoid", strings()).force_new().describe("UUIDs of existing drives this one must not share physical hardware with. Only used at create; changing it replaces the drive."))
             .attr(Attribute::optional("source_drive", Type::String).force_new().describe("UUID of a drive to copy into this one at create (the API's asynchronous imaging). Conflicts with `source_file`; changing it replaces the drive."))
             .attr(Attribute::optional("conversion", Type::String).force_new().check(Check::OneOf(&["gzip", "gunzip"])).describe("With `source_drive`: `gzip` or `gunzip` the content while imaging."))
-            .attr(Attribute::optional("source_file", Type::String).describe("Path of a local raw disk image to upload at create, in gzipped chunks sent in parallel. Conflicts with `source_drive`. A change of the file's content (see `source_file_sha256`) replaces the drive."))
+            .attr(Attribute::optional("source_file", Type::String).describe("Path of a local raw disk image to upload at create: chunks are sent in parallel, all-zero 64 KiB blocks are skipped, and runs that compress are gzipped (random data goes raw). Conflicts with `source_drive`. A change of the file's content (see `source_file_sha256`) replaces the drive."))
             .attr(Attribute::computed("source_file_sha256", Type::String).keep_state().describe("SHA-256 of `source_file` as uploaded; computed at plan time, so a changed file replaces the drive."))
             .attr(Attribute::computed("status", Type::String).describe("`active` or `inactive`."))
             .attr(Attribute::computed("claimed", Type::list(Type::String)).describe("UUIDs of the servers using the drive."))
