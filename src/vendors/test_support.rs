@@ -106,6 +106,24 @@ pub fn ctx<C>(client: &Arc<C>, timeout: Duration) -> Ctx<C> {
     }
 }
 
+/// A planned create of `schema`: defaults, `pairs`, and every other computed attribute
+/// unknown. Takes the schema by value or by reference.
+pub fn planned(schema: impl std::borrow::Borrow<Schema>, pairs: &[(&str, Value)]) -> Value {
+    let schema = schema.borrow();
+    let mut v = Value::null_object(&schema.block.implied_type());
+    for a in &schema.block.attributes {
+        if let Some(d) = &a.default {
+            v.set(a.name, d.clone());
+        } else if a.computed {
+            v.set(a.name, Value::Unknown);
+        }
+    }
+    for (k, x) in pairs {
+        v.set(k, x.clone());
+    }
+    v
+}
+
 /// A value of `schema` with `pairs` set and every other attribute null.
 pub fn object_of(schema: &Schema, pairs: &[(&str, Value)]) -> Value {
     let mut v = Value::null_object(&schema.block.implied_type());

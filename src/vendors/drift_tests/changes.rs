@@ -67,6 +67,11 @@ fn every_resource_type_has_a_change_case_or_a_reason() {
         .chain(NOTHING_CHANGEABLE.iter().map(|(t, _)| *t))
         .collect();
     assert_eq!(all, listed, "resource types vs the change table");
+    println!(
+        "DRIFT changed out of band: {} resource types with a change case, {} with nothing changeable",
+        CHANGE_CASES.len(),
+        NOTHING_CHANGEABLE.len()
+    );
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

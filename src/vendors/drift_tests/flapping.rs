@@ -49,7 +49,7 @@ async fn refresh_keeps_an_object_flapping_for<C: Send + Sync + 'static>(
     let c = ctx(client, Duration::from_secs(30));
     let mut d = Diagnostics::default();
     let created = resource
-        .create(&c, &planned(&resource.schema(), pairs), &mut d)
+        .create(&c, &planned(resource.schema(), pairs), &mut d)
         .await;
     assert!(!d.has_errors(), "{type_name} create: {d:?}");
     let id = created.get("id").as_str().unwrap_or_default().to_string();

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::{leftovers, Prepared, Subject};
 use crate::support::Auth;
 use crate::tfplugin::provider::Resource;
-use crate::tfplugin::{Diagnostics, Schema, Value};
+use crate::tfplugin::{Diagnostics, Value};
 use crate::vendors::hoster::api::HosterClient;
 use crate::vendors::hosthatch::api::HostHatchClient;
 use crate::vendors::test_support::{ctx, Sim, TOKEN};
@@ -51,21 +51,7 @@ impl<C: Send + Sync + 'static> Prepared for Planned<C> {
     }
 }
 
-/// A planned value of `schema`: defaults, `pairs`, and every computed attribute unknown.
-pub fn planned(schema: Schema, pairs: &[(&str, Value)]) -> Value {
-    let mut v = Value::null_object(&schema.block.implied_type());
-    for a in &schema.block.attributes {
-        if let Some(d) = &a.default {
-            v.set(a.name, d.clone());
-        } else if a.computed {
-            v.set(a.name, Value::Unknown);
-        }
-    }
-    for (k, x) in pairs {
-        v.set(k, x.clone());
-    }
-    v
-}
+pub use crate::vendors::test_support::planned;
 
 fn hosthatch_client(sim: &Sim) -> Arc<HostHatchClient> {
     let settings = sim.http_settings("/hosthatch/api/v1", Auth::Bearer(TOKEN.into()));

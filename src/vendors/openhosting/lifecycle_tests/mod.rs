@@ -19,7 +19,7 @@ use super::upload::{file_sha256, UploadSettings};
 use crate::sim::openhosting::model::SIM_USER;
 use crate::support::{Auth, HttpSettings};
 use crate::tfplugin::provider::Resource;
-use crate::tfplugin::{Diagnostics, Schema, Value};
+use crate::tfplugin::{Diagnostics, Value};
 use crate::vendors::test_support::{ctx, Sim, TOKEN};
 
 async fn drive_sha256(sim: &Sim, uuid: &str, length: u64) -> String {
@@ -55,21 +55,7 @@ pub(super) async fn start() -> (Sim, Arc<OpenHostingClient>) {
     start_with(2, 64 << 10).await
 }
 
-/// A planned create: the given arguments, defaults, and unknown computed values.
-pub(super) fn planned(schema: Schema, pairs: &[(&str, Value)]) -> Value {
-    let mut v = Value::null_object(&schema.block.implied_type());
-    for a in &schema.block.attributes {
-        if let Some(d) = &a.default {
-            v.set(a.name, d.clone());
-        } else if a.computed {
-            v.set(a.name, Value::Unknown);
-        }
-    }
-    for (k, x) in pairs {
-        v.set(k, x.clone());
-    }
-    v
-}
+pub(super) use crate::vendors::test_support::planned;
 
 pub(super) fn drive(pairs: &[(&str, Value)]) -> Value {
     planned(super::drive::schema(), pairs)
