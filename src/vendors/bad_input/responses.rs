@@ -120,18 +120,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ("data openhosting_servers", "JSON truncated after 1 byte"),
     ("data openhosting_ips", "JSON truncated after 1 byte"),
     ("data openhosting_vlans", "JSON truncated after 1 byte"),
-    // A 200 answer to the snapshot POST is taken as success whatever its body; the wait that
-    // follows times out with an error naming the snapshot, not the POST that went wrong.
-    ("create terrahost_snapshot", "HTML page with 200"),
-    ("create terrahost_snapshot", "wrong types"),
-    ("create terrahost_snapshot", "JSON array of numbers"),
-    ("create terrahost_snapshot", "empty body"),
-    ("create terrahost_snapshot", "200 with an error envelope"),
-    ("create gigahost_snapshot", "HTML page with 200"),
-    ("create gigahost_snapshot", "wrong types"),
-    ("create gigahost_snapshot", "JSON array of numbers"),
-    ("create gigahost_snapshot", "empty body"),
-    ("create gigahost_snapshot", "200 with an error envelope"),
 ];
 
 /// The "METHOD /path" texts of requests the simulator saw since `before`, ids as `{id}`.

@@ -273,14 +273,18 @@ impl TerrahostClient {
 
     /// `POST /servers/{id}/snapshot`: the answer has no id.
     pub async fn create_snapshot(&self, server: i64, name: &str) -> Result<(), ApiError> {
-        self.send(
-            Method::POST,
-            &format!("/servers/{server}/snapshot"),
-            json!({ "name": name }),
-            true,
-        )
-        .await
-        .map(drop)
+        let response = self
+            .send(
+                Method::POST,
+                &format!("/servers/{server}/snapshot"),
+                json!({ "name": name }),
+                true,
+            )
+            .await?;
+        if !envelope(&response)?.meta.is_object() {
+            return Err(response.decode_error("the answer has no `meta` object"));
+        }
+        Ok(())
     }
 
     /// `DELETE /servers/{id}/snapshot/{snap_id}`.

@@ -205,7 +205,8 @@ impl Resource<TerrahostClient> for SnapshotResource {
         };
         let mut adopted = None;
         if let Err(e) = ctx.client.create_snapshot(server, name).await {
-            if e.outcome_unknown() {
+            // A 2xx answer that cannot be read may still have started the snapshot.
+            if e.outcome_unknown() || matches!(e, ApiError::Decode { .. }) {
                 adopted = read_until_found(
                     3,
                     |_| ctx.client.poll_interval,
