@@ -11,6 +11,8 @@ pub mod openhosting;
 mod orphan_tests;
 pub mod terrahost;
 #[cfg(test)]
+mod test_clients;
+#[cfg(test)]
 mod test_refresh;
 #[cfg(test)]
 mod test_support;

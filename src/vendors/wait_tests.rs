@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::drift_tests::clients;
+use super::test_clients as clients;
 use crate::tfplugin::provider::{Provider, Resource};
 use crate::tfplugin::{Diagnostics, Value};
 use crate::vendors::terrahost::Brand;

@@ -4,10 +4,10 @@
 use serde_json::{json, Value as Jv};
 
 use super::changes::{case, id_of, run, Expect};
-use super::clients;
 use crate::tfplugin::provider::Provider;
 use crate::tfplugin::Value;
 use crate::vendors::terrahost::Brand;
+use crate::vendors::test_clients as clients;
 use crate::vendors::test_support::Sim;
 
 #[tokio::test]

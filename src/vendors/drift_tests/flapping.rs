@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{clients, planned};
+use super::planned;
 use crate::tfplugin::provider::{Provider, Resource};
 use crate::tfplugin::{Diagnostics, Value};
+use crate::vendors::test_clients as clients;
 use crate::vendors::test_support::{ctx, Sim};
 
 /// List reads each object is left out of; more than one refresh's worth.

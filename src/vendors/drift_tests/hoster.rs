@@ -37,7 +37,7 @@ pub(super) async fn vm(client: &Arc<HosterClient>) -> (String, Value) {
 #[tokio::test]
 async fn hoster_resources_deleted_out_of_band_read_as_gone() {
     let sim = Sim::start(1000.0).await;
-    let client = super::clients::hoster(&sim);
+    let client = crate::vendors::test_clients::hoster(&sim);
     let resources = || hoster::provider().resources();
     let dedicated = [
         ("market_id", Value::from(9i64)),

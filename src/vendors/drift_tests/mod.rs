@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use crate::tfplugin::provider::{Provider, Resource};
 use crate::tfplugin::{Diagnostics, Value};
+use crate::vendors::test_clients as clients;
 use crate::vendors::test_support::{ctx, Sim};
 
 mod change_cases;
 mod changes;
-pub(crate) mod clients;
 mod flapping;
 mod hoster;
 mod terrahost;

@@ -13,7 +13,7 @@ use crate::vendors::test_support::Sim;
 /// seeded server and its primary address.
 async fn cases(brand: Brand, vendor: &str, prefix: &str, server: &str, ip: &str) {
     let sim = Sim::start(1000.0).await;
-    let client = super::clients::terrahost(&sim, prefix, brand);
+    let client = crate::vendors::test_clients::terrahost(&sim, prefix, brand);
     let provider = match brand {
         Brand::Terrahost => terrahost::provider(),
         Brand::Gigahost => terrahost::gigahost_provider(),

@@ -7,12 +7,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{leftovers, Prepared, Subject};
-use crate::support::Auth;
 use crate::tfplugin::provider::Resource;
 use crate::tfplugin::{Diagnostics, Value};
 use crate::vendors::hoster::api::HosterClient;
-use crate::vendors::hosthatch::api::HostHatchClient;
-use crate::vendors::test_support::{ctx, Sim, TOKEN};
+use crate::vendors::test_support::{ctx, Sim};
 use crate::vendors::{hoster, hosthatch};
 
 pub fn subjects() -> Vec<Box<dyn Subject>> {
@@ -53,23 +51,7 @@ impl<C: Send + Sync + 'static> Prepared for Planned<C> {
 
 pub use crate::vendors::test_support::planned;
 
-fn hosthatch_client(sim: &Sim) -> Arc<HostHatchClient> {
-    let settings = sim.http_settings("/hosthatch/api/v1", Auth::Bearer(TOKEN.into()));
-    Arc::new(HostHatchClient {
-        api: Sim::api(settings).with_error_parser(hosthatch::models::error_message),
-        poll_interval: Duration::from_millis(5),
-        reads: Default::default(),
-    })
-}
-
-fn hoster_client(sim: &Sim) -> Arc<HosterClient> {
-    let settings = sim.http_settings("/hoster/api/v1", Auth::Bearer(TOKEN.into()));
-    Arc::new(HosterClient {
-        api: Sim::api(settings).with_error_parser(hoster::models::error_message),
-        poll_interval: Duration::from_millis(5),
-        order_lock: Default::default(),
-    })
-}
+use crate::vendors::test_clients::{hoster as hoster_client, hosthatch as hosthatch_client};
 
 struct HostHatchServer;
 

@@ -5,12 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
 
 use super::hosts::{planned, Planned};
 use super::{leftovers, Prepared, Subject};
 use crate::sim::openhosting::model::SIM_USER;
-use crate::sim::terrahost::model::{DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, DEFAULT_USERNAME};
 use crate::support::{Auth, HttpSettings};
 use crate::tfplugin::provider::Resource;
 use crate::tfplugin::Diagnostics;
@@ -18,7 +16,6 @@ use crate::vendors::openhosting::api::{OpenHostingClient, ResourceKind};
 use crate::vendors::openhosting::upload::UploadSettings;
 use crate::vendors::openhosting::{self, drive::DriveResource, network::NetworkResource};
 use crate::vendors::terrahost::api::TerrahostClient;
-use crate::vendors::terrahost::session::{Code, Credentials, Session};
 use crate::vendors::terrahost::{self, Brand};
 use crate::vendors::test_support::{ctx, Sim, TOKEN};
 
@@ -203,22 +200,7 @@ fn terrahost_client(sim: &Sim, brand: Brand) -> Arc<TerrahostClient> {
         Brand::Terrahost => "/terrahost/api/v3",
         Brand::Gigahost => "/gigahost/api/v0",
     };
-    let credentials = Credentials::Password {
-        username: DEFAULT_USERNAME.into(),
-        password: DEFAULT_PASSWORD.into(),
-        code: Code::Totp(crate::support::totp::decode_base32(DEFAULT_TOTP_SECRET).unwrap()),
-    };
-    let session = Session::new(
-        sim.http_settings(prefix, Auth::None),
-        credentials,
-        CancellationToken::new(),
-    )
-    .with_backoff_base(Duration::from_millis(1));
-    Arc::new(TerrahostClient::new(
-        brand,
-        session,
-        Duration::from_millis(5),
-    ))
+    crate::vendors::test_clients::terrahost(sim, prefix, brand)
 }
 
 /// The first server of the vendor's fixture account.

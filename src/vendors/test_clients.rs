@@ -1,5 +1,5 @@
-//! Clients of each vendor against the in-process simulator, set up as the lifecycle tests do
-//! (quick polls and retries).
+//! Clients of each vendor against the in-process simulator, with quick polls and retries, for
+//! the drift, orphan and wait tests.
 
 use std::sync::Arc;
 use std::time::Duration;
